@@ -1,0 +1,499 @@
+"""Keras 3 adapter (tf.keras in TF >= 2.16 is Keras 3): profiles, predicts, trains recorded copies.
+
+Backend-agnostic except for gradient norms (TensorFlow: ``tf.GradientTape``; torch:
+``torch.autograd``; other backends record no gradient norms).
+"""
+
+from __future__ import annotations
+
+import copy
+import inspect
+import math
+import random
+import re
+import sys
+import time
+from contextlib import contextmanager, nullcontext
+
+import keras
+import numpy as np
+from keras import ops
+
+from ..evidence.data import decode_labels
+from ..evidence.model import LayerInfo, ModelProfile
+from ..evidence.run import RunRecord
+from ._base import Adapter, TrainSpec, probe_snapshot, score, update_ratio
+
+try:  # wraps a loss *function* with Keras's own rank matching and mean reduction
+    from keras.src.losses.losses import LossFunctionWrapper
+except ImportError:  # pragma: no cover - a future Keras; get() returns such a wrapper
+    LossFunctionWrapper = type(keras.losses.get("MeanSquaredError"))
+
+ALIASES = {"mean_squared_error": "mse", "mean_absolute_error": "mae", "huber_loss": "huber",
+           "logcosh": "log_cosh", "mean_squared_logarithmic_error": "msle"}
+CROSSENTROPY = {"sparse_categorical_crossentropy", "categorical_crossentropy", "binary_crossentropy"}
+REGRESSION = {"mse", "mae", "huber", "log_cosh", "msle"}
+ACTIVATION_LAYERS = {"ReLU": "relu", "LeakyReLU": "leaky_relu", "Softmax": "softmax", "ELU": "elu",
+                     "PReLU": "prelu"}
+CONV = (keras.layers.Conv1D, keras.layers.Conv2D, keras.layers.Conv3D)
+CONV_T = (keras.layers.Conv1DTranspose, keras.layers.Conv2DTranspose, keras.layers.Conv3DTranspose)
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def _resolve_loss(loss):
+    """A `keras.losses.Loss` (mean over the batch), its canonical name and ``from_logits``."""
+    if loss is None:
+        raise ValueError("an uncompiled Keras model needs `loss`: a Keras loss (e.g. "
+                         "keras.losses.SparseCategoricalCrossentropy()), a loss function or a "
+                         "name like 'sparse_categorical_crossentropy' or 'mse'. Got None instead.")
+    if isinstance(loss, (list, tuple, dict)):
+        raise TypeError("`loss` must be a single loss (nndoctor handles single-output models). "
+                        f"Got a {type(loss).__name__} of losses instead.")
+    resolved = keras.losses.get(loss) if isinstance(loss, str) else loss
+    if inspect.isclass(resolved) and issubclass(resolved, keras.losses.Loss):
+        resolved = resolved()
+    if isinstance(resolved, keras.losses.Loss):
+        fn = resolved
+        raw = getattr(getattr(resolved, "fn", None), "__name__", None) or _snake(type(resolved).__name__)
+        config = resolved.get_config()
+    elif callable(resolved):
+        fn, raw, config = LossFunctionWrapper(resolved), getattr(resolved, "__name__", "loss"), {}
+    else:
+        raise TypeError("`loss` must be a Keras loss, loss class, function or name. "
+                        f"Got {type(loss).__name__} instead.")
+    name = ALIASES.get(raw.lower(), raw.lower())
+    if name in CROSSENTROPY:
+        from_logits = bool(config.get("from_logits", False))
+    else:
+        from_logits = None if name in REGRESSION else config.get("from_logits")
+    return fn, name, from_logits
+
+
+def _resolve_optimizer(model, optimizer, lr):
+    """The optimizer's class and config (copied: every copy gets a fresh one) and initial LR."""
+    if optimizer is None:
+        optimizer = getattr(model, "optimizer", None) or keras.optimizers.Adam(learning_rate=0.001)
+    if isinstance(optimizer, str):
+        optimizer = keras.optimizers.get(optimizer)
+    elif inspect.isclass(optimizer) and issubclass(optimizer, keras.optimizers.Optimizer):
+        optimizer = optimizer()
+    if not isinstance(optimizer, keras.optimizers.Optimizer):
+        raise TypeError("`optimizer` must be a Keras optimizer instance, class or name (e.g. "
+                        f"'adam'). Got {type(optimizer).__name__} instead.")
+    config = copy.deepcopy(optimizer.get_config())
+    if lr is not None:
+        config["learning_rate"] = float(lr)
+    value = config.get("learning_rate")
+    if isinstance(value, dict):  # a serialized schedule: report where it starts
+        schedule = keras.optimizers.schedules.deserialize(copy.deepcopy(value))
+        value = ops.convert_to_numpy(schedule(0))
+    # the rate is stored as float32: report 0.01, not 0.009999999776
+    return type(optimizer), config, None if value is None else float(str(np.float32(value)))
+
+
+def _flat_layers(model) -> list:
+    """Leaf layers in order; nested Sequential/functional models are opened up."""
+    out = []
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.InputLayer):
+            continue
+        out.extend(_flat_layers(layer) if isinstance(layer, keras.Model) else [layer])
+    return out
+
+
+def _own_activation(layer) -> str | None:
+    """The activation a layer applies itself (Dense(…, activation=…), Activation, ReLU, …)."""
+    if type(layer).__name__ in ACTIVATION_LAYERS:
+        return ACTIVATION_LAYERS[type(layer).__name__]
+    fn = getattr(layer, "activation", None)
+    return getattr(fn, "__name__", type(fn).__name__).lower() if callable(fn) else None
+
+
+def _kernels(model) -> list[tuple[str, object]]:
+    """Trainable weights with ndim > 1, keyed by layer name (layer/variable when several)."""
+    named = []
+    for layer in _flat_layers(model):
+        weights = [w for w in layer.trainable_weights if len(w.shape) > 1]
+        for w in weights:
+            named.append((layer.name if len(weights) == 1 else f"{layer.name}/{w.name}", w))
+    return named
+
+
+def _as_input(a):
+    """Float64 arrays become float32 (Keras's floatx); integer inputs (embeddings) stay."""
+    a = np.asarray(a)
+    return a.astype(np.float32) if a.dtype == np.float64 else a
+
+
+def _no_grad():
+    if keras.backend.backend() == "torch":
+        import torch
+        return torch.no_grad()
+    return nullcontext()
+
+
+def _tf_context():
+    """TensorFlow's eager context when TF is loaded (importing TF just to look would be slow)."""
+    context = sys.modules.get("tensorflow.python.eager.context")
+    return context.context() if context is not None else None
+
+
+@contextmanager
+def _rng_kept(seed: int):
+    """Seed for a reproducible copy (``keras.utils.set_random_seed``), then restore the user's.
+
+    Restored: python ``random``; numpy's global state; Keras's global seed and global
+    ``SeedGenerator``; TensorFlow's eager global seed and its op-seed generator (when TF is
+    loaded); torch's CPU (and initialised CUDA) generators on the torch backend. Not restorable:
+    ``tf.random.set_seed`` also clears TF's kernel cache, which restarts the counters of
+    *stateful* random ops the user seeded per op.
+    """
+    from keras.src.backend.common import global_state
+    keys = ("global_random_seed", "global_seed_generator")
+    saved = [global_state.get_global_attribute(k) for k in keys]
+    py_state, np_state = random.getstate(), np.random.get_state()
+    ctx = _tf_context()
+    # TF keeps its eager global seed in ``_seed`` and derives op seeds from ``_rng``, which
+    # only exists once a seed was set
+    tf_state = (ctx._seed, copy.deepcopy(getattr(ctx, "_rng", None))) if ctx is not None else (None, None)
+    torch_state = cuda_state = None
+    if keras.backend.backend() == "torch":
+        import torch
+        torch_state = torch.get_rng_state()
+        cuda_state = torch.cuda.get_rng_state_all() if torch.cuda.is_initialized() else None
+    try:
+        keras.utils.set_random_seed(seed)
+        yield
+    finally:
+        random.setstate(py_state)
+        np.random.set_state(np_state)
+        for k, value in zip(keys, saved):
+            global_state.set_global_attribute(k, value)
+        ctx = _tf_context()  # set_random_seed may have imported TF just now
+        if ctx is not None:
+            ctx._seed = tf_state[0]
+            if tf_state[1] is not None:
+                ctx._rng = tf_state[1]
+            elif hasattr(ctx, "_rng"):
+                del ctx._rng
+        if torch_state is not None:
+            import torch
+            torch.set_rng_state(torch_state)
+            if cuda_state is not None:
+                torch.cuda.set_rng_state_all(cuda_state)
+
+
+class KerasAdapter(Adapter):
+    framework = "keras"
+
+    def __init__(self, model, *, loss=None, optimizer=None, lr=None):
+        self.model = model
+        compiled = getattr(model, "compiled", False)
+        if loss is None and compiled:
+            loss = model.loss
+        self.loss_fn, self.loss_name, self.from_logits = _resolve_loss(loss)
+        self.opt_cls, self.opt_config, self.lr = _resolve_optimizer(model, optimizer, lr)
+        self._profile = None
+
+    # -- profile --------------------------------------------------------------------------
+    def profile(self) -> ModelProfile:
+        if self._profile is not None:
+            return self._profile
+        layers, pending, output_activation = [], None, None
+        for layer in _flat_layers(self.model):
+            kind, weight, bias, units, act = "other", None, None, None, _own_activation(layer)
+            if isinstance(layer, keras.layers.Dense):
+                kind, units = "dense", layer.units
+                weight = ops.convert_to_numpy(layer.kernel).copy()
+            elif isinstance(layer, CONV + CONV_T):
+                kind, units = "conv", layer.filters
+                kernel = ops.convert_to_numpy(layer.kernel)
+                if isinstance(layer, CONV_T):  # (..., filters, in) -> (..., in, filters)
+                    kernel = np.swapaxes(kernel, -1, -2)
+                weight = kernel.reshape(-1, layer.filters).copy()
+            elif isinstance(layer, keras.layers.Activation) or type(layer).__name__ in ACTIVATION_LAYERS:
+                kind = "activation"
+                if pending is not None and pending.activation in (None, "linear"):
+                    pending.activation = act
+            elif isinstance(layer, keras.layers.Dropout):
+                kind = "dropout"
+            elif isinstance(layer, keras.layers.BatchNormalization):
+                kind = "batchnorm"
+            if kind in {"dense", "conv"} and getattr(layer, "bias", None) is not None:
+                bias = ops.convert_to_numpy(layer.bias).copy()
+            if kind not in {"dense", "conv", "activation"}:
+                act = None
+            info = LayerInfo(layer.name, kind, units, act, weight, bias)
+            layers.append(info)
+            if kind in {"dense", "conv", "activation"}:
+                output_activation = act
+            if kind in {"dense", "conv"}:
+                pending = info
+            elif kind not in {"activation", "dropout", "batchnorm"}:
+                pending = None
+        try:
+            output_units = int(self.model.outputs[0].shape[-1])
+        except (AttributeError, IndexError, TypeError, ValueError):
+            output_units = next((layer.units for layer in reversed(layers) if layer.units), 1)
+        self._profile = ModelProfile(
+            framework=self.framework,
+            layers=layers,
+            n_params=int(self.model.count_params()),
+            output_units=output_units,
+            output_activation=output_activation,
+            loss_name=self.loss_name,
+            loss_from_logits=self.from_logits,
+            optimizer_name=self.opt_cls.__name__,
+            lr=self.lr,
+            has_dropout=any(layer.kind == "dropout" for layer in layers),
+            has_batchnorm=any(layer.kind == "batchnorm" for layer in layers),
+        )
+        return self._profile
+
+    # -- inference on the user's model -----------------------------------------------------
+    def _forward(self, model, x: np.ndarray, batch: int = 4096) -> np.ndarray:
+        """Direct calls in inference mode: ``model.predict`` costs ~50 ms of set-up per call."""
+        x = _as_input(x)
+        with _no_grad():
+            outs = [ops.convert_to_numpy(model(x[i:i + batch], training=False)).astype(np.float32)
+                    for i in range(0, len(x), batch)]
+        return np.concatenate(outs) if outs else np.zeros((0, 1), dtype=np.float32)
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        return self._forward(self.model, x)
+
+    def _loss_from_outputs(self, outputs: np.ndarray, y: np.ndarray) -> float:
+        try:
+            with _no_grad():
+                return float(ops.convert_to_numpy(self.loss_fn(_as_input(y), outputs)))
+        except Exception:  # shapes/dtypes the loss rejects: the loss is undefined, not a crash
+            return math.nan
+
+    def loss_value(self, x: np.ndarray, y: np.ndarray) -> float:
+        return self._loss_from_outputs(self._forward(self.model, x), y)
+
+    def state_fingerprint(self) -> dict:
+        from keras.src.backend.common import global_state
+        model, opt = self.model, getattr(self.model, "optimizer", None)
+        gen = global_state.get_global_attribute("global_seed_generator")
+        fp = {
+            "variables": [ops.convert_to_numpy(v).copy() for v in model.variables],
+            "optimizer": [ops.convert_to_numpy(v).copy() for v in opt.variables] if opt else [],
+            "trainable": [model.trainable] + [layer.trainable for layer in _flat_layers(model)],
+            "python_rng": random.getstate(),
+            "numpy_rng": np.random.get_state(),
+            "keras_seed": global_state.get_global_attribute("global_random_seed"),
+            "keras_seed_generator": None if gen is None else (id(gen), ops.convert_to_numpy(gen.state)),
+        }
+        ctx = _tf_context()
+        if ctx is not None:
+            rng = getattr(ctx, "_rng", None)
+            fp["tf_seed"] = (ctx._seed, None if rng is None else rng.getstate())
+            stateful = sys.modules.get("tensorflow.python.ops.stateful_random_ops")
+            generator = getattr(stateful, "global_generator", None)
+            fp["tf_global_generator"] = None if generator is None else generator.state.numpy()
+        if keras.backend.backend() == "torch":
+            import torch
+            fp["torch_rng"] = torch.get_rng_state().numpy()
+        return fp
+
+    # -- training a copy -------------------------------------------------------------------
+    def train_copy(self, spec: TrainSpec) -> RunRecord:
+        with _rng_kept(spec.seed):
+            clone = self._clone(spec)
+            lr = spec.lr if spec.lr is not None else self.lr
+            config = copy.deepcopy(self.opt_config)  # from_config consumes its argument
+            if spec.lr is not None:
+                config["learning_rate"] = float(spec.lr)
+            clone.compile(loss=self.loss_fn, optimizer=self.opt_cls.from_config(config))
+            return self._train(clone, spec, lr)
+
+    def _clone(self, spec: TrainSpec):
+        try:
+            clone = keras.models.clone_model(self.model)
+            if len(clone.weights) != len(self.model.weights):  # a subclassed model built lazily
+                clone(_as_input(spec.x[:1]), training=False)
+            clone.set_weights(self.model.get_weights())
+        except Exception as exc:
+            raise TypeError(
+                "nndoctor trains copies of the model, and Keras could not copy this one "
+                "(keras.models.clone_model + set_weights). Sequential and functional models "
+                "always work; a subclassed model needs get_config()/from_config(). "
+                f"Got {type(exc).__name__}: {exc}") from exc
+        return clone
+
+    def _train(self, clone, spec: TrainSpec, lr: float | None) -> RunRecord:
+        record = RunRecord(lr_used=lr, epochs=spec.epochs, steps_per_epoch=spec.steps_per_epoch)
+        labels_train = _labels(spec.y, spec.task)
+        labels_val = _labels(spec.y_val, spec.task)
+        recorder = _Recorder(self, clone, spec, record, labels_train, labels_val)
+        self._evaluate(clone, spec, record, 0, labels_train, labels_val)
+        clone.fit(_as_input(spec.x), _as_input(spec.y), batch_size=spec.batch_size,
+                  epochs=spec.epochs, shuffle=True, verbose=0, callbacks=[recorder])
+        record.final_val_outputs = self._forward(clone, spec.x_val)
+        record.final_train_outputs = self._forward(clone, spec.x)
+        record.final_weights = [ops.convert_to_numpy(w).copy() for _, w in recorder.kernels]
+        record.seconds = time.perf_counter() - recorder.start
+        return record
+
+    def _evaluate(self, model, spec, record, epoch, labels_train, labels_val):
+        profile = self.profile()
+        out_train = self._forward(model, spec.x)
+        out_val = self._forward(model, spec.x_val)
+        record.eval_epochs.append(epoch)
+        record.train_loss.append(self._loss_from_outputs(out_train, spec.y))
+        record.val_loss.append(self._loss_from_outputs(out_val, spec.y_val))
+        record.train_metric.append(score(out_train, spec.y, spec, profile, labels_train))
+        record.val_metric.append(score(out_val, spec.y_val, spec, profile, labels_val))
+
+    def _grad_norm_fn(self, clone, kernels):
+        """A function (x, y) -> per-kernel gradient norms in training mode; None if unsupported.
+
+        A training-mode call moves BatchNorm statistics and Dropout seed states; they are put
+        back, so recording does not change the run.
+        """
+        backend, variables = keras.backend.backend(), [w.value for _, w in kernels]
+        if not variables:
+            return None
+        if backend == "tensorflow":
+            import tensorflow as tf
+
+            @tf.function  # traced once per copy (~80 ms); an eager call costs ~4 ms, this ~0.6 ms
+            def norms(x, y):
+                with tf.GradientTape() as tape:
+                    loss = self._train_loss(clone, x, y)
+                grads = tape.gradient(loss, variables)
+                return tf.stack([tf.constant(0.0) if g is None else
+                                 tf.norm(tf.cast(tf.convert_to_tensor(g), tf.float32)) for g in grads])
+        elif backend == "torch":
+            import torch
+
+            def norms(x, y):
+                grads = torch.autograd.grad(self._train_loss(clone, x, y), variables, allow_unused=True)
+                return [0.0 if g is None else float(g.norm()) for g in grads]
+        else:  # jax, numpy, ...: no gradient norms, update ratios still recorded
+            return None
+
+        def measured(x, y):
+            saved = [ops.convert_to_numpy(v) for v in clone.non_trainable_variables]
+            try:
+                return [float(v) for v in ops.convert_to_numpy(norms(x, y))]
+            finally:
+                for v, value in zip(clone.non_trainable_variables, saved):
+                    v.assign(value)
+        return measured
+
+    def _train_loss(self, clone, x, y):
+        """The objective ``fit`` minimises: the loss plus any regularisation losses."""
+        loss = self.loss_fn(y, clone(x, training=True))
+        return loss + ops.sum(ops.stack(clone.losses)) if clone.losses else loss
+
+    def _probe(self, clone, extractor, names, probe_x, spec, step):
+        profile = self.profile()
+        activations = {}
+        if extractor is not None:
+            with _no_grad():
+                values = extractor(_as_input(probe_x), training=False)
+            for (name, act), v in zip(names, values if isinstance(values, (list, tuple)) else [values]):
+                activations[name] = (ops.convert_to_numpy(v), act)
+        outputs = self._forward(clone, probe_x)
+        return probe_snapshot(step, activations, outputs, spec, profile)
+
+
+class _Recorder(keras.callbacks.Callback):
+    """Records one ``fit`` of a copy into a `RunRecord`, step by step, as TorchAdapter._train does."""
+
+    def __init__(self, adapter, clone, spec, record, labels_train, labels_val):
+        super().__init__()
+        self.adapter, self.clone, self.spec, self.record = adapter, clone, spec, record
+        self.labels = (labels_train, labels_val)
+        self.kernels = _kernels(clone)
+        self.eval_at = set(spec.eval_epochs())
+        self.probe_at = spec.probe_steps() if spec.record else set()
+        self.grad_every = spec.grad_every()
+        self.step, self.before = 0, None
+        self.probe_x = spec.probe_x if spec.probe_x is not None else spec.x[:256]
+        # a fixed training batch for gradient norms: fit does not show callbacks its batches
+        idx = np.sort(np.random.default_rng(spec.seed).choice(
+            len(spec.x), size=min(spec.batch_size, len(spec.x)), replace=False))
+        self.grad_x, self.grad_y = _as_input(spec.x[idx]), _as_input(spec.y[idx])
+        lr = adapter.opt_config.get("learning_rate") if spec.lr is None else spec.lr
+        self.constant_lr = float(lr) if isinstance(lr, (int, float)) else None
+        self.grad_norms = adapter._grad_norm_fn(clone, self.kernels) if spec.record else None
+        self.extractor, self.names = self._feature_extractor()
+        self.start = time.perf_counter()
+
+    def _feature_extractor(self):
+        """One model returning every dense/conv/activation output, for the probe batch."""
+        profile = self.adapter.profile()
+        kinds = {layer.name: layer for layer in profile.layers}
+        chosen = [layer for layer in _flat_layers(self.clone)
+                  if layer.name in kinds and kinds[layer.name].kind in {"dense", "conv", "activation"}]
+        if not chosen:
+            return None, []
+        try:
+            inputs = self.clone.inputs  # a lone input unwrapped, or Keras warns at every call
+            extractor = keras.Model(inputs[0] if len(inputs) == 1 else inputs,
+                                    [layer.output for layer in chosen])
+        except Exception:  # subclassed or nested graphs: probes still get the outputs
+            return None, []
+        # a Dense(…, activation="relu") outputs post-activation values; a linear one does not
+        names = [(layer.name, None if _own_activation(layer) in (None, "linear") else _own_activation(layer))
+                 for layer in chosen]
+        return extractor, names
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.seen, self.running, self.epoch_losses = 0, 0.0, []
+
+    def on_train_batch_begin(self, batch, logs=None):
+        spec, record = self.spec, self.record
+        if self.step in self.probe_at:
+            record.probes.append(self.adapter._probe(
+                self.clone, self.extractor, self.names, self.probe_x, spec, self.step))
+        self.before = None
+        if spec.record and self.step % self.grad_every == 0:
+            record.grad_steps.append(self.step)
+            norms = self.grad_norms(self.grad_x, self.grad_y) if self.grad_norms else []
+            for (name, _), norm in zip(self.kernels, norms):
+                record.grad_norm.setdefault(name, []).append(norm)
+            self.before = [ops.convert_to_numpy(w).copy() for _, w in self.kernels]
+        lr = self.constant_lr
+        if lr is None:  # a schedule: the rate this step uses
+            lr = float(ops.convert_to_numpy(self.clone.optimizer.learning_rate))
+        record.lr.append(lr)
+
+    def on_train_batch_end(self, batch, logs=None):
+        # logs["loss"] is the epoch's running mean weighted by batch size; undo the averaging
+        # (in float64) to get this batch's loss.
+        n = len(self.spec.x)
+        size = min(self.spec.batch_size, n - batch * self.spec.batch_size)
+        mean = float((logs or {}).get("loss", math.nan))
+        seen = self.seen + size
+        value = (mean * seen - self.running * self.seen) / size if self.seen else mean
+        self.seen, self.running = seen, mean
+        self.record.loss.append(value)
+        self.epoch_losses.append(value)
+        if self.before is not None:
+            for (name, w), before in zip(self.kernels, self.before):
+                self.record.update_ratio.setdefault(name, []).append(
+                    update_ratio(before, ops.convert_to_numpy(w)))
+        self.step += 1
+
+    def on_epoch_end(self, epoch, logs=None):
+        epoch += 1
+        record, spec = self.record, self.spec
+        record.epoch_train_loss.append(float(np.mean(self.epoch_losses)) if self.epoch_losses else math.nan)
+        if epoch in self.eval_at:
+            self.adapter._evaluate(self.clone, spec, record, epoch, *self.labels)
+        if spec.time_limit is not None and time.perf_counter() - self.start > spec.time_limit:
+            record.stopped_early = f"time limit {spec.time_limit:.0f}s reached after epoch {epoch}"
+            if epoch not in self.eval_at:
+                self.adapter._evaluate(self.clone, spec, record, epoch, *self.labels)
+            self.clone.stop_training = True
+
+
+def _labels(y, task):
+    return decode_labels(y) if task == "classification" else None

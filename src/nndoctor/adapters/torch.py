@@ -1,0 +1,412 @@
+"""PyTorch adapter: profiles an ``nn.Module``, predicts, and trains recorded copies of it."""
+
+from __future__ import annotations
+
+import copy
+import inspect
+import math
+import random
+import time
+from contextlib import contextmanager
+
+import numpy as np
+import torch
+from torch import nn
+
+from ..evidence.data import decode_labels
+from ..evidence.model import LayerInfo, ModelProfile
+from ..evidence.run import RunRecord
+from ._base import Adapter, TrainSpec, probe_snapshot, score, standard_init, update_ratio
+
+LOSS_NAMES = {
+    "cross_entropy": nn.CrossEntropyLoss, "crossentropy": nn.CrossEntropyLoss,
+    "ce": nn.CrossEntropyLoss, "sparse_categorical_crossentropy": nn.CrossEntropyLoss,
+    "categorical_crossentropy": nn.CrossEntropyLoss, "nll": nn.NLLLoss, "nll_loss": nn.NLLLoss,
+    "bce": nn.BCELoss, "binary_crossentropy": nn.BCELoss, "binary_cross_entropy": nn.BCELoss,
+    "bce_with_logits": nn.BCEWithLogitsLoss, "binary_cross_entropy_with_logits": nn.BCEWithLogitsLoss,
+    "mse": nn.MSELoss, "mse_loss": nn.MSELoss, "mean_squared_error": nn.MSELoss,
+    "mae": nn.L1Loss, "l1": nn.L1Loss, "l1_loss": nn.L1Loss, "mean_absolute_error": nn.L1Loss,
+    "huber": nn.HuberLoss, "huber_loss": nn.HuberLoss, "smooth_l1": nn.SmoothL1Loss,
+    "smooth_l1_loss": nn.SmoothL1Loss,
+}
+
+# canonical loss name, and whether the loss applies softmax/sigmoid itself
+CANONICAL = {
+    nn.CrossEntropyLoss: ("sparse_categorical_crossentropy", True),
+    nn.NLLLoss: ("nll", False),
+    nn.BCELoss: ("binary_crossentropy", False),
+    nn.BCEWithLogitsLoss: ("binary_crossentropy", True),
+    nn.MSELoss: ("mse", None),
+    nn.L1Loss: ("mae", None),
+    nn.HuberLoss: ("huber", None),
+    nn.SmoothL1Loss: ("huber", None),
+}
+FUNCTIONAL = {
+    "cross_entropy": nn.CrossEntropyLoss, "nll_loss": nn.NLLLoss,
+    "binary_cross_entropy": nn.BCELoss, "binary_cross_entropy_with_logits": nn.BCEWithLogitsLoss,
+    "mse_loss": nn.MSELoss, "l1_loss": nn.L1Loss, "huber_loss": nn.HuberLoss,
+    "smooth_l1_loss": nn.SmoothL1Loss,
+}
+ACTIVATIONS = {
+    nn.ReLU: "relu", nn.ReLU6: "relu6", nn.LeakyReLU: "leaky_relu", nn.ELU: "elu", nn.SELU: "selu",
+    nn.GELU: "gelu", nn.SiLU: "silu", nn.Sigmoid: "sigmoid", nn.Tanh: "tanh",
+    nn.Softmax: "softmax", nn.LogSoftmax: "log_softmax", nn.Hardsigmoid: "hard_sigmoid",
+    nn.Identity: "linear",
+}
+
+
+def _resolve_loss(loss):
+    """A callable loss and its class (for the canonical name), from a module, class, function or name."""
+    if loss is None:
+        raise TypeError("`loss` is required for a torch.nn.Module: a torch loss (e.g. "
+                        "nn.CrossEntropyLoss()), a loss class, a function or a name like "
+                        "'cross_entropy' or 'mse'. Got None instead.")
+    if isinstance(loss, str):
+        key = loss.lower().replace("-", "_")
+        if key not in LOSS_NAMES:
+            raise ValueError(f"`loss` must be one of {sorted(LOSS_NAMES)} when given as a name. "
+                             f"Got {loss!r} instead.")
+        return LOSS_NAMES[key](), LOSS_NAMES[key]
+    if inspect.isclass(loss) and issubclass(loss, nn.Module):
+        return loss(), loss
+    if isinstance(loss, nn.Module):
+        return loss, type(loss)
+    if callable(loss):
+        return loss, FUNCTIONAL.get(getattr(loss, "__name__", ""), None)
+    raise TypeError(f"`loss` must be a torch loss module, class, function or name. "
+                    f"Got {type(loss).__name__} instead.")
+
+
+def _optimizer_factory(optimizer, lr):
+    """A function params -> optimizer, and the optimizer's name and learning rate."""
+    if optimizer is None:
+        optimizer = "adam"
+    if isinstance(optimizer, str):
+        by_name = {name.lower(): cls for name, cls in vars(torch.optim).items()
+                   if inspect.isclass(cls) and issubclass(cls, torch.optim.Optimizer)}
+        if optimizer.lower() not in by_name:
+            raise ValueError(f"`optimizer` must name a torch.optim optimizer (e.g. 'adam', 'sgd'). "
+                             f"Got {optimizer!r} instead.")
+        optimizer = by_name[optimizer.lower()]
+    if isinstance(optimizer, torch.optim.Optimizer):
+        cls, defaults = type(optimizer), dict(optimizer.defaults)
+        defaults["lr"] = optimizer.param_groups[0]["lr"]
+        base_lr = lr if lr is not None else defaults["lr"]
+        return (lambda params, lr_=None: cls(params, **{**defaults, "lr": lr_ or base_lr})), cls.__name__, base_lr
+    if inspect.isclass(optimizer) and issubclass(optimizer, torch.optim.Optimizer):
+        cls = optimizer
+        default_lr = inspect.signature(cls.__init__).parameters.get("lr")
+        base_lr = lr if lr is not None else (default_lr.default if default_lr and isinstance(
+            default_lr.default, (int, float)) else 1e-3)
+        return (lambda params, lr_=None: cls(params, lr=lr_ or base_lr)), cls.__name__, float(base_lr)
+    if callable(optimizer):
+        probe = optimizer([torch.zeros(1, requires_grad=True)])
+        if not isinstance(probe, torch.optim.Optimizer):
+            raise TypeError("`optimizer` given as a function must return a torch.optim.Optimizer. "
+                            f"Got {type(probe).__name__} instead.")
+        base_lr = lr if lr is not None else probe.param_groups[0]["lr"]
+
+        def build(params, lr_=None):
+            opt = optimizer(params)
+            for group in opt.param_groups:
+                group["lr"] = lr_ or base_lr
+            return opt
+        return build, type(probe).__name__, float(base_lr)
+    raise TypeError("`optimizer` must be a torch.optim class, an instance, a function params -> "
+                    f"optimizer, or a name. Got {type(optimizer).__name__} instead.")
+
+
+@contextmanager
+def _modes_kept(model: nn.Module):
+    """Restore every submodule's train/eval flag on exit."""
+    modes = [(m, m.training) for m in model.modules()]
+    try:
+        yield
+    finally:
+        for m, training in modes:
+            m.training = training
+
+
+@contextmanager
+def _rng_kept(seed: int):
+    """Seed torch/numpy/python RNGs for a reproducible experiment, then restore the user's."""
+    py_state, np_state = random.getstate(), np.random.get_state()
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        try:
+            yield np.random.default_rng(seed)
+        finally:
+            random.setstate(py_state)
+            np.random.set_state(np_state)
+
+
+@contextmanager
+def _single_thread():
+    """Small models train fastest on one thread; two oversubscribe a busy 2-core machine."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
+
+
+class TorchAdapter(Adapter):
+    framework = "torch"
+
+    def __init__(self, model: nn.Module, *, loss=None, optimizer=None, lr=None):
+        self.model = model
+        self.loss_fn, self.loss_cls = _resolve_loss(loss)
+        self.make_optimizer, self.optimizer_name, self.lr = _optimizer_factory(optimizer, lr)
+        self._leaves = _leaf_modules(model)
+        self._profile = None
+
+    # -- profile --------------------------------------------------------------------------
+    def profile(self) -> ModelProfile:
+        if self._profile is not None:
+            return self._profile
+        layers, pending = [], None
+        for name, module in self._leaves:
+            kind, weight, bias, units, act = "other", None, None, None, None
+            if isinstance(module, nn.Linear):
+                kind, units, weight = "dense", module.out_features, _kernel(module)
+            elif isinstance(module, nn.modules.conv._ConvNd):
+                kind, units, weight = "conv", module.out_channels, _kernel(module)
+            elif type(module) in ACTIVATIONS:
+                kind, act = "activation", ACTIVATIONS[type(module)]
+                if pending is not None and pending.activation is None:
+                    pending.activation = act
+            elif isinstance(module, nn.modules.dropout._DropoutNd):
+                kind = "dropout"
+            elif isinstance(module, nn.modules.batchnorm._BatchNorm):
+                kind = "batchnorm"
+            if kind in {"dense", "conv"} and getattr(module, "bias", None) is not None:
+                bias = module.bias.detach().cpu().numpy().copy()
+            info = LayerInfo(name or type(module).__name__, kind, units, act, weight, bias)
+            layers.append(info)
+            if kind in {"dense", "conv"}:
+                pending = info
+            elif kind not in {"activation", "dropout", "batchnorm"}:
+                pending = None
+        output_activation = None
+        if layers:
+            last = layers[-1]
+            output_activation = last.activation if last.kind == "activation" else (
+                "linear" if last.kind == "dense" else None)
+        output_units = next((layer.units for layer in reversed(layers) if layer.units), 1)
+        name, from_logits = CANONICAL.get(self.loss_cls, (getattr(self.loss_fn, "__name__", type(
+            self.loss_fn).__name__).lower(), None))
+        self._profile = ModelProfile(
+            framework=self.framework,
+            layers=layers,
+            n_params=sum(p.numel() for p in self.model.parameters()),
+            output_units=int(output_units),
+            output_activation=output_activation,
+            loss_name=name,
+            loss_from_logits=from_logits,
+            optimizer_name=self.optimizer_name,
+            lr=self.lr,
+            has_dropout=any(layer.kind == "dropout" for layer in layers),
+            has_batchnorm=any(layer.kind == "batchnorm" for layer in layers),
+        )
+        return self._profile
+
+    # -- inference on the user's model -----------------------------------------------------
+    def _device(self, model):
+        p = next(model.parameters(), None)
+        return p.device if p is not None else torch.device("cpu")
+
+    def _forward(self, model, x: np.ndarray, batch: int = 4096) -> np.ndarray:
+        dtype = next(model.parameters()).dtype if any(True for _ in model.parameters()) else torch.float32
+        device = self._device(model)
+        outs = []
+        with torch.no_grad():
+            for i in range(0, len(x), batch):
+                xb = torch.as_tensor(x[i:i + batch], dtype=dtype, device=device)
+                outs.append(model(xb).detach().float().cpu().numpy())
+        return np.concatenate(outs) if outs else np.zeros((0, 1))
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        with _modes_kept(self.model), _single_thread():
+            self.model.eval()
+            return self._forward(self.model, x)
+
+    def _target(self, y: np.ndarray, output_shape) -> torch.Tensor:
+        """Targets in the dtype the loss expects; binary losses get the output's shape."""
+        y = np.asarray(y)
+        if self.loss_cls in {nn.CrossEntropyLoss, nn.NLLLoss}:
+            if y.ndim == 2 and y.shape[1] > 1:
+                return torch.as_tensor(y, dtype=torch.float32)
+            return torch.as_tensor(y.reshape(len(y)), dtype=torch.long)
+        t = torch.as_tensor(y, dtype=torch.float32)
+        if self.loss_cls in {nn.BCELoss, nn.BCEWithLogitsLoss} and t.numel() == math.prod(output_shape):
+            t = t.reshape(output_shape)
+        return t
+
+    def _loss_on(self, model, x, y) -> float:
+        out = torch.as_tensor(self._forward(model, x))
+        with torch.no_grad():
+            try:
+                return float(self.loss_fn(out, self._target(y, out.shape)))
+            except (RuntimeError, ValueError, IndexError):
+                return math.nan
+
+    def loss_value(self, x: np.ndarray, y: np.ndarray) -> float:
+        with _modes_kept(self.model), _single_thread():
+            self.model.eval()
+            return self._loss_on(self.model, x, y)
+
+    def state_fingerprint(self) -> dict:
+        return {
+            "state_dict": {k: v.detach().cpu().clone().numpy() for k, v in self.model.state_dict().items()},
+            "modes": [m.training for m in self.model.modules()],
+            "requires_grad": [p.requires_grad for p in self.model.parameters()],
+            "grads": [None if p.grad is None else p.grad.detach().clone().numpy()
+                      for p in self.model.parameters()],
+            "torch_rng": torch.get_rng_state().numpy().copy(),
+            "numpy_rng": np.random.get_state()[1].copy(),
+            "python_rng": random.getstate(),
+            "threads": torch.get_num_threads(),
+        }
+
+    # -- training a copy -------------------------------------------------------------------
+    def train_copy(self, spec: TrainSpec) -> RunRecord:
+        with _rng_kept(spec.seed) as rng, _single_thread():
+            return self._train(copy.deepcopy(self.model), spec, rng)
+
+    def _train(self, model: nn.Module, spec: TrainSpec, rng: np.random.Generator) -> RunRecord:
+        profile = self.profile()
+        lr = spec.lr if spec.lr is not None else self.lr
+        for p in model.parameters():
+            p.grad = None
+        if spec.reinit:
+            self._reinit(model, rng)
+        optimizer = self.make_optimizer([p for p in model.parameters() if p.requires_grad], lr)
+        dtype = next(model.parameters()).dtype
+        x = torch.as_tensor(spec.x, dtype=dtype)
+        x_val = torch.as_tensor(spec.x_val, dtype=dtype)
+        record = RunRecord(lr_used=lr, epochs=spec.epochs, steps_per_epoch=spec.steps_per_epoch)
+        named = [(n, p) for n, p in model.named_parameters() if p.dim() > 1]
+        labels_train = _labels(spec.y, spec.task)
+        labels_val = _labels(spec.y_val, spec.task)
+        eval_at = set(spec.eval_epochs())
+        probe_at = spec.probe_steps()
+        grad_every = spec.grad_every()
+        start = time.perf_counter()
+        self._evaluate(model, spec, record, 0, labels_train, labels_val)
+        step = 0
+        for epoch in range(1, spec.epochs + 1):
+            model.train()
+            order = rng.permutation(len(x))
+            epoch_losses, epoch_sizes = [], []
+            for i in range(0, len(x), spec.batch_size):
+                idx = order[i:i + spec.batch_size]
+                if spec.record and step in probe_at:
+                    record.probes.append(self._probe(model, spec, step))
+                    model.train()
+                out = model(x[idx])
+                loss = self.loss_fn(out, self._target(spec.y[idx], out.shape))
+                optimizer.zero_grad()
+                loss.backward()
+                recording = spec.record and step % grad_every == 0
+                if recording:
+                    record.grad_steps.append(step)
+                    before = {}
+                    for n, p in named:
+                        g = p.grad
+                        record.grad_norm.setdefault(n, []).append(
+                            float(g.norm()) if g is not None else 0.0)
+                        before[n] = p.detach().clone()
+                optimizer.step()
+                if recording:
+                    for n, p in named:
+                        record.update_ratio.setdefault(n, []).append(
+                            update_ratio(before[n].numpy(), p.detach().numpy()))
+                value = float(loss.detach())
+                record.loss.append(value)
+                record.lr.append(float(optimizer.param_groups[0]["lr"]))
+                epoch_losses.append(value)
+                epoch_sizes.append(len(idx))
+                step += 1
+            record.epoch_train_loss.append(float(np.average(epoch_losses, weights=epoch_sizes)))
+            if epoch in eval_at:
+                self._evaluate(model, spec, record, epoch, labels_train, labels_val)
+            if spec.time_limit is not None and time.perf_counter() - start > spec.time_limit:
+                record.stopped_early = f"time limit {spec.time_limit:.0f}s reached after epoch {epoch}"
+                if epoch not in eval_at:
+                    self._evaluate(model, spec, record, epoch, labels_train, labels_val)
+                break
+        model.eval()
+        record.final_val_outputs = self._forward(model, spec.x_val)
+        record.final_train_outputs = self._forward(model, spec.x)
+        record.final_weights = [_kernel(m) for m in model.modules() if isinstance(m, WEIGHTED)]
+        record.seconds = time.perf_counter() - start
+        return record
+
+    def _reinit(self, model: nn.Module, rng: np.random.Generator) -> None:
+        """Standard init for every dense/conv layer of the copy, zero biases."""
+        activation = {layer.name: layer.activation for layer in self.profile().layers}
+        with torch.no_grad():
+            for name, module in model.named_modules():
+                if isinstance(module, WEIGHTED):
+                    w = module.weight
+                    fan_out, fan_in = w.shape[0], int(np.prod(w.shape[1:]))
+                    kernel = standard_init(fan_in, fan_out, activation.get(name), rng)
+                    w.copy_(torch.as_tensor(kernel.T.reshape(w.shape), dtype=w.dtype))
+                    if module.bias is not None:
+                        module.bias.zero_()
+
+    def _evaluate(self, model, spec, record, epoch, labels_train, labels_val):
+        with _modes_kept(model):
+            model.eval()
+            profile = self.profile()
+            out_train = self._forward(model, spec.x)
+            out_val = self._forward(model, spec.x_val)
+            record.eval_epochs.append(epoch)
+            record.train_loss.append(self._loss_from_outputs(out_train, spec.y))
+            record.val_loss.append(self._loss_from_outputs(out_val, spec.y_val))
+            record.train_metric.append(score(out_train, spec.y, spec, profile, labels_train))
+            record.val_metric.append(score(out_val, spec.y_val, spec, profile, labels_val))
+
+    def _loss_from_outputs(self, outputs: np.ndarray, y: np.ndarray) -> float:
+        out = torch.as_tensor(outputs)
+        with torch.no_grad():
+            try:
+                return float(self.loss_fn(out, self._target(y, out.shape)))
+            except (RuntimeError, ValueError, IndexError):
+                return math.nan
+
+    def _probe(self, model, spec, step):
+        captured, handles = {}, []
+        for layer, (_, module) in zip(self.profile().layers, _leaf_modules(model)):
+            if layer.kind in {"dense", "conv", "activation"}:
+                activation = layer.activation if layer.kind == "activation" else None
+                handles.append(module.register_forward_hook(
+                    lambda m, i, o, name=layer.name, act=activation: captured.__setitem__(
+                        name, (o.detach().float().numpy(), act))))
+        try:
+            with _modes_kept(model):
+                model.eval()
+                outputs = self._forward(model, spec.probe_x)
+        finally:
+            for h in handles:
+                h.remove()
+        return probe_snapshot(step, captured, outputs, spec, self.profile())
+
+
+WEIGHTED = (nn.Linear, nn.modules.conv._ConvNd)
+
+
+def _leaf_modules(model: nn.Module) -> list[tuple[str, nn.Module]]:
+    """(display name, module) of every module without children, in registration order."""
+    return [(name or type(m).__name__, m) for name, m in model.named_modules() if not list(m.children())]
+
+
+def _kernel(module: nn.Module) -> np.ndarray:
+    """The weight as a (fan_in, units) numpy array, the orientation LayerInfo uses."""
+    w = module.weight.detach().cpu().numpy()
+    return w.reshape(w.shape[0], -1).T.copy()
+
+
+def _labels(y, task):
+    return decode_labels(y) if task == "classification" else None

@@ -1,0 +1,303 @@
+"""The engine: profile -> observe -> suspect -> confirm -> rank.
+
+`diagnose` looks at the user's model exactly as given, trains a copy (same architecture, same
+starting weights, same loss/optimizer/LR) while recording it, lets every rule judge the
+evidence, runs the experiments the rules ask for within the budget, and ranks what is left.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import traceback
+from dataclasses import replace
+
+import numpy as np
+from sklearn.model_selection import train_test_split
+
+from . import _validation as v
+from .adapters import Adapter, TrainSpec, adapter_for
+from .evidence.data import DataProfile, decode_labels, profile_data
+from .evidence.model import ModelProfile
+from .evidence.outputs import PredictionSummary, summarize_predictions, to_probabilities
+from .findings import Finding
+from .result import Diagnosis
+from .rules import Evidence, RuledOut, all_rules
+
+DEFAULT_BATCH_SIZE = 32
+PROBE_SIZE = 64
+MAX_EXPERIMENT_ROUNDS = 3
+
+
+def control_spec(name: str, spec: TrainSpec, lr: float) -> TrainSpec | None:
+    """The training run a control experiment stands for: ``lr/K``, ``lr*K`` or ``reinit``.
+
+    Each differs from the recorded run in that one setting only (same data, steps and seed).
+    """
+    if name == "reinit":
+        return replace(spec, reinit=True, record=False)
+    for op, scale in (("/", lambda k: 1 / k), ("*", lambda k: k)):
+        if name.startswith(f"lr{op}"):
+            try:
+                factor = scale(float(name[3:]))
+            except ValueError:
+                return None
+            return replace(spec, lr=lr * factor, record=False)
+    return None
+
+
+def diagnose(model, x, y=None, *, validation_data=None, loss=None, optimizer=None, lr=None,
+             epochs=None, batch_size=None, budget=None, seed=0, verbose=0) -> Diagnosis:
+    """Why does this model give random predictions? Train a copy, watch it, and answer.
+
+    Args:
+        model: a Keras 3 model (``keras.Model``/``tf.keras.Model``; compiled or not) or a
+            ``torch.nn.Module``. It is never changed: its predictions are judged as they are,
+            and all training happens on copies with the same architecture and starting weights.
+        x, y: training inputs and targets (numpy arrays or tensors). For torch, ``x`` may be a
+            ``Dataset`` or ``DataLoader`` yielding ``(inputs, targets)``; then ``y`` is None.
+        validation_data: ``(x_val, y_val)``. Without it 20% of ``x`` is held out (stratified).
+        loss: a loss for torch (module, class, function or name such as ``"cross_entropy"``),
+            or for an uncompiled Keras model; overrides a compiled Keras model's loss.
+        optimizer: a torch optimizer class, instance, factory ``params -> optimizer`` or name;
+            a Keras optimizer or name. Default: the compiled one, else Adam.
+        lr: learning rate; default: the optimizer's.
+        epochs, batch_size: of the recorded training run; default: enough epochs for the
+            budget's step count, batch size 32.
+        budget: ``"quick"``, ``"standard"`` (default), ``"thorough"`` or seconds.
+        seed: seeds every training run (the user's RNG state is restored afterwards).
+        verbose: 0 silent, 1 prints each stage.
+
+    Returns:
+        A `Diagnosis`: verdict, ranked findings with evidence and fixes, metrics with intervals.
+    """
+    started = time.perf_counter()
+    say = print if verbose else (lambda *a, **k: None)
+    x, y = v.unpack_torch_data(x, y)
+    x, y = v.check_xy(x, y)
+    val = v.check_validation_data(validation_data)
+    epochs = v.check_positive_int(epochs, "epochs")
+    batch_size = v.check_positive_int(batch_size, "batch_size") or DEFAULT_BATCH_SIZE
+    lr = v.check_lr(lr)
+    budget = v.check_budget(budget)
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise ValueError(f"`seed` must be an int. Got {seed!r} instead.")
+
+    adapter = adapter_for(model, loss=loss, optimizer=optimizer, lr=lr)
+    profile = adapter.profile()
+    task, n_classes = infer_task(profile, y)
+    if task == "classification":
+        v.check_labels(y, n_classes, profile.output_units, "y")
+        if val is not None:
+            v.check_labels(val[1], n_classes, profile.output_units, "validation_data[1]")
+
+    if val is None:
+        x_train, x_val, y_train, y_val = hold_out(x, y, task, seed)
+        val_source = "held-out"
+    else:
+        (x_train, y_train), (x_val, y_val) = (x, y), val
+        val_source = "given"
+    x_train, x_val = x_train.astype(np.float32), x_val.astype(np.float32)
+    train_profile = profile_data(x_train, y_train, task, n_classes)
+    val_profile = profile_data(x_val, y_val, task, n_classes)
+    say(f"nndoctor: {profile.framework} {task} model, {len(x_train)} training / {len(x_val)} "
+        f"validation samples ({val_source})")
+
+    summarize = _summarizer(profile, task, n_classes, train_profile)
+    given_train = summarize(adapter.predict(x_train), y_train, train_profile)
+    given_val_outputs = adapter.predict(x_val)
+    given_val = summarize(given_val_outputs, y_val, val_profile)
+    given_train_loss = adapter.loss_value(x_train, y_train)
+    ev = Evidence(task=task, n_classes=n_classes, framework=profile.framework, model=profile,
+                  train=train_profile, val=val_profile, val_source=val_source,
+                  given_train=given_train, given_val=given_val, given_val_outputs=given_val_outputs,
+                  given_train_loss=given_train_loss,
+                  baseline_loss=baseline_loss(profile, task, train_profile, y_train))
+
+    steps_per_epoch = max(1, math.ceil(len(x_train) / batch_size))
+    spec = TrainSpec(x=x_train, y=y_train, x_val=x_val, y_val=y_val, task=task,
+                     n_classes=n_classes, epochs=epochs or budget.epochs_for(steps_per_epoch),
+                     batch_size=batch_size, seed=int(seed), probe_x=x_train[:PROBE_SIZE],
+                     time_limit=budget.seconds * 0.5)
+    experiments, errors = [], []
+    say(f"nndoctor: training a copy for {spec.epochs} epochs ({spec.total_steps} steps)")
+    run = _attempt(lambda: adapter.train_copy(spec), "experiment recorded_run", errors)
+    if run is not None:
+        ev.run = run
+        experiments.append(_experiment_entry("recorded_run", run))
+        ev.trained_train = summarize(run.final_train_outputs, y_train, train_profile)
+        ev.trained_val = summarize(run.final_val_outputs, y_val, val_profile)
+
+    rules = [rule_cls() for rule_cls in all_rules()]
+    base_lr = run.lr_used if run is not None else None
+    for _ in range(MAX_EXPERIMENT_ROUNDS):  # a rule may ask again after seeing a result
+        wanted = set()
+        for rule in rules:
+            wanted |= _attempt(lambda: rule.wants(ev), f"rule {rule.code}", errors) or set()
+        wanted -= set(ev.controls)
+        if not wanted or base_lr is None:
+            break
+        for name in sorted(wanted):
+            remaining = budget.seconds - (time.perf_counter() - started)
+            planned = control_spec(name, spec, base_lr)
+            if planned is None:
+                errors.append({"where": f"experiment {name}", "error": "unknown experiment"})
+                continue
+            if remaining < 1.0:
+                errors.append({"where": f"experiment {name}", "error": "skipped: the time budget is spent"})
+                ev.controls[name] = None
+                continue
+            say(f"nndoctor: experiment {name}")
+            control = _attempt(lambda: adapter.train_copy(replace(planned, time_limit=remaining)),
+                               f"experiment {name}", errors)
+            ev.controls[name] = control
+            if control is not None:
+                ev.control_val[name] = summarize(control.final_val_outputs, y_val, val_profile)
+                experiments.append(_experiment_entry(name, control))
+
+    findings, ruled_out = [], []
+    for rule in rules:
+        answer = _attempt(lambda: rule.check(ev), f"rule {rule.code}", errors)
+        if isinstance(answer, Finding):
+            findings.append(answer)
+        elif isinstance(answer, RuledOut):
+            ruled_out.append({"cause": rule.cause, "rule": rule.code, "why": answer.why})
+
+    return Diagnosis(
+        task={"kind": task, "n_classes": n_classes if task == "classification" else None,
+              "framework": profile.framework},
+        findings=findings,
+        metrics=_metrics(ev),
+        experiments=experiments,
+        ruled_out=ruled_out,
+        errors=errors,
+        details=_details(ev, y_val),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def infer_task(profile: ModelProfile, y: np.ndarray) -> tuple[str, int]:
+    """("classification" | "regression", number of classes) from the loss, else from ``y``."""
+    task = profile.loss_task
+    if task is None:
+        finite = y[np.isfinite(y)] if np.issubdtype(y.dtype, np.floating) else y
+        integer = finite.size == 0 or np.allclose(finite, np.rint(finite))
+        task = "classification" if integer and len(np.unique(finite)) <= max(20, profile.output_units) \
+            else "regression"
+    if task == "regression":
+        return task, 0
+    return task, profile.output_units if profile.output_units > 1 else 2
+
+
+def hold_out(x, y, task, seed):
+    """80/20 split; stratified when every class has at least 2 samples."""
+    n_val = max(1, int(round(0.2 * len(x))))
+    stratify = None
+    if task == "classification":
+        labels = np.where(np.isfinite(y.reshape(len(y), -1)).all(axis=1), 0, -1)
+        finite = labels == 0
+        labels[finite] = decode_labels(y[finite])
+        counts = np.bincount(labels[labels >= 0]) if finite.any() else np.array([])
+        if finite.all() and counts[counts > 0].min(initial=0) >= 2 and n_val >= (counts > 0).sum():
+            stratify = labels
+    return train_test_split(x, y, test_size=n_val, random_state=seed, stratify=stratify)
+
+
+def baseline_loss(profile: ModelProfile, task: str, data: DataProfile, y: np.ndarray) -> float | None:
+    """The loss of a model that learned nothing: predict the label prior or the target mean."""
+    with np.errstate(all="ignore"):
+        if task == "classification" and profile.loss_name in {
+                "sparse_categorical_crossentropy", "categorical_crossentropy",
+                "binary_crossentropy", "nll"} and data.class_counts:
+            p = np.asarray(data.class_counts, dtype=float)
+            p = p[p > 0] / p.sum()
+            return float(-(p * np.log(p)).sum())
+        finite = y[np.isfinite(y.reshape(len(y), -1)).all(axis=1)].astype(float)
+        if task == "regression" and finite.size:
+            if profile.loss_name == "mse":
+                return float(finite.var(axis=0).mean())
+            if profile.loss_name == "mae":
+                return float(np.abs(finite - np.median(finite, axis=0)).mean())
+    return None
+
+
+def _summarizer(profile, task, n_classes, train_profile):
+    majority = train_profile.majority_share
+
+    def summarize(outputs, y, data: DataProfile) -> PredictionSummary:
+        return summarize_predictions(outputs, y, task=task, n_classes=n_classes,
+                                     output_activation=profile.output_activation,
+                                     loss_name=profile.loss_name, labels=data.labels,
+                                     majority=majority)
+    return summarize
+
+
+def _attempt(fn, where: str, errors: list):
+    """Run one rule or experiment; a failure becomes an error entry and the diagnosis goes on."""
+    try:
+        return fn()
+    except Exception as exc:  # noqa: BLE001 - any failure of one check must not end the diagnosis
+        errors.append({"where": where, "error": f"{type(exc).__name__}: {exc}",
+                       "trace": traceback.format_exc(limit=3)})
+        return None
+
+
+def _experiment_entry(name, run) -> dict:
+    result = {"lr": run.lr_used, "epochs": len(run.epoch_train_loss), "steps": run.steps,
+              "final_train_loss": run.epoch_train_loss[-1] if run.epoch_train_loss else None,
+              "final_val_metric": run.val_metric[-1] if run.val_metric else None,
+              "stopped_early": run.stopped_early}
+    return {"name": name, "seconds": round(run.seconds, 3), "result": result}
+
+
+def _metrics(ev: Evidence) -> dict:
+    metrics = {}
+    for prefix, summary in (("val", ev.given_val), ("train", ev.given_train),
+                            ("trained_copy_val", ev.trained_val)):
+        if summary is None:
+            continue
+        if summary.accuracy is not None:
+            metrics[f"{prefix}_accuracy"] = summary.accuracy.to_dict()
+        if summary.r2 is not None:
+            metrics[f"{prefix}_r2"] = summary.r2
+        if summary.rmse is not None:
+            metrics[f"{prefix}_rmse"] = summary.rmse
+    if ev.given_train_loss is not None:
+        metrics["train_loss"] = ev.given_train_loss
+    if ev.baseline_loss is not None:
+        metrics["baseline_loss"] = ev.baseline_loss
+    return metrics
+
+
+def _details(ev: Evidence, y_val) -> dict:
+    def predictions(summary: PredictionSummary | None, outputs) -> dict | None:
+        if summary is None:
+            return None
+        d = summary.to_dict()
+        d["confusion_matrix"] = _confusion(ev, outputs) if outputs is not None else None
+        return d
+
+    return {
+        "model": ev.model.to_dict(),
+        "data": {"train": ev.train.to_dict(), "validation": ev.val.to_dict(),
+                 "validation_source": ev.val_source},
+        "predictions": {
+            "given": predictions(ev.given_val, ev.given_val_outputs),
+            "after_training": predictions(ev.trained_val, ev.run.final_val_outputs if ev.run else None),
+        },
+        "run": ev.run.to_dict() if ev.run else None,
+        "controls": {name: run.to_dict() for name, run in ev.controls.items() if run is not None},
+    }
+
+
+def _confusion(ev: Evidence, outputs) -> list[list[int]] | None:
+    if ev.task != "classification" or outputs is None:
+        return None
+    from sklearn.metrics import confusion_matrix
+
+    probs = to_probabilities(np.nan_to_num(np.asarray(outputs, dtype=float)),
+                             ev.model.output_activation, ev.model.loss_name)
+    labels = ev.val.labels
+    keep = labels >= 0
+    return confusion_matrix(labels[keep], probs.argmax(axis=1)[keep],
+                            labels=list(range(ev.n_classes))).tolist()

@@ -1,0 +1,1 @@
+"""Framework-free facts about a model, its data and a recorded training run."""

@@ -1,0 +1,118 @@
+"""DataProfile: sizes, labels, scales, missing values and ordering of a data set."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass
+class DataProfile:
+    """Facts about one data set (training or evaluation).
+
+    ``labels`` are integer class labels for classification (decoded from one-hot), else None.
+    ``label_run_fraction`` is the share of neighbouring samples with the same label: about
+    ``sum(p_k^2)`` for shuffled data, near 1 for data sorted by class.
+    """
+
+    n: int
+    feature_shape: tuple[int, ...]
+    n_nonfinite_x: int
+    nonfinite_features: list[int]
+    n_nonfinite_y: int
+    labels: np.ndarray | None
+    class_counts: list[int] | None
+    feature_abs_mean_max: float
+    feature_std_max: float
+    feature_std_min: float
+    target_mean: float | None
+    target_std: float | None
+    label_run_fraction: float | None
+    expected_run_fraction: float | None
+
+    @property
+    def majority_share(self) -> float | None:
+        if not self.class_counts:
+            return None
+        return max(self.class_counts) / max(sum(self.class_counts), 1)
+
+    @property
+    def min_class_count(self) -> int | None:
+        present = [c for c in (self.class_counts or []) if c > 0]
+        return min(present) if present else None
+
+    def to_dict(self) -> dict:
+        return {
+            "n": self.n,
+            "feature_shape": list(self.feature_shape),
+            "n_nonfinite_x": self.n_nonfinite_x,
+            "nonfinite_features": self.nonfinite_features[:20],
+            "n_nonfinite_y": self.n_nonfinite_y,
+            "class_counts": self.class_counts,
+            "majority_share": self.majority_share,
+            "feature_abs_mean_max": self.feature_abs_mean_max,
+            "feature_std_max": self.feature_std_max,
+            "feature_std_min": self.feature_std_min,
+            "target_mean": self.target_mean,
+            "target_std": self.target_std,
+            "label_run_fraction": self.label_run_fraction,
+        }
+
+
+def decode_labels(y: np.ndarray) -> np.ndarray:
+    """Integer class labels from integer, (N, 1) or one-hot (N, C) targets."""
+    y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] > 1:
+        return np.argmax(y, axis=1).astype(int)
+    return np.rint(y.reshape(len(y), -1)[:, 0]).astype(int)
+
+
+def profile_data(x: np.ndarray, y: np.ndarray, task: str, n_classes: int | None) -> DataProfile:
+    """Measure ``x``/``y``. ``task`` is "classification" or "regression"."""
+    n = len(x)
+    flat = x.reshape(n, -1).astype(np.float64, copy=False)
+    finite_x = np.isfinite(flat)
+    y_flat = np.asarray(y, dtype=np.float64).reshape(n, -1)
+    finite_rows = finite_x.all(axis=1) & np.isfinite(y_flat).all(axis=1)
+    with np.errstate(all="ignore"):
+        col_mean = np.nanmean(np.where(finite_x, flat, np.nan), axis=0) if n else np.zeros(0)
+        col_std = np.nanstd(np.where(finite_x, flat, np.nan), axis=0) if n else np.zeros(0)
+    col_mean = np.nan_to_num(col_mean)
+    col_std = np.nan_to_num(col_std)
+    nonconstant = col_std[col_std > 0]
+
+    labels = counts = run_fraction = expected_run = None
+    target_mean = target_std = None
+    if task == "classification":
+        labels = np.full(n, -1)
+        labels[finite_rows] = decode_labels(y[finite_rows])
+        valid = labels[labels >= 0]
+        size = max(int(n_classes or 0), int(valid.max()) + 1 if valid.size else 0)
+        counts = np.bincount(valid, minlength=size).tolist()
+        if n > 1:
+            run_fraction = float(np.mean(labels[1:] == labels[:-1]))
+            shares = np.asarray(counts) / max(sum(counts), 1)
+            expected_run = float(np.sum(shares ** 2))
+    else:
+        finite_y = y_flat[np.isfinite(y_flat).all(axis=1)]
+        if finite_y.size:
+            target_mean = float(finite_y.mean())
+            target_std = float(finite_y.std())
+
+    return DataProfile(
+        n=n,
+        feature_shape=tuple(x.shape[1:]),
+        n_nonfinite_x=int((~finite_x).any(axis=1).sum()),
+        nonfinite_features=np.flatnonzero((~finite_x).any(axis=0)).tolist(),
+        n_nonfinite_y=int((~np.isfinite(y_flat)).any(axis=1).sum()),
+        labels=labels,
+        class_counts=counts,
+        feature_abs_mean_max=float(np.abs(col_mean).max()) if col_mean.size else 0.0,
+        feature_std_max=float(nonconstant.max()) if nonconstant.size else 0.0,
+        feature_std_min=float(nonconstant.min()) if nonconstant.size else 0.0,
+        target_mean=target_mean,
+        target_std=target_std,
+        label_run_fraction=run_fraction,
+        expected_run_fraction=expected_run,
+    )

@@ -1,0 +1,1 @@
+"""Renderings of a diagnosis: terminal (rich), HTML with plots, JSON."""

@@ -1,0 +1,89 @@
+"""Small measurements several rules share: loss-curve shape, score gaps, identical units."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..evidence.outputs import PredictionSummary
+
+
+def score_of(summary: PredictionSummary | None, task: str) -> float | None:
+    """Accuracy (classification) or R^2 (regression); None when unknown."""
+    if summary is None:
+        return None
+    if task == "classification":
+        return summary.accuracy.value if summary.accuracy else None
+    return summary.r2
+
+
+def clearly_better(after: PredictionSummary | None, before: PredictionSummary | None, task: str,
+                   margin_acc: float = 0.10, margin_r2: float = 0.20) -> bool:
+    """``after`` beats ``before`` by a margin, and (for accuracy) beyond ``before``'s interval."""
+    a, b = score_of(after, task), score_of(before, task)
+    if a is None or not np.isfinite(a):
+        return False
+    if b is None or not np.isfinite(b):
+        return True
+    if task == "classification":
+        return a - b >= margin_acc and after.accuracy.ci95[0] > b
+    return a - b >= margin_r2
+
+
+def learned(summary: PredictionSummary | None, task: str) -> bool:
+    """Better than predicting the majority class (a test), or R^2 above 0.3."""
+    if summary is None:
+        return False
+    if task == "classification":
+        return bool(summary.accuracy and summary.accuracy.better_than_majority)
+    return (summary.r2 or -1.0) > 0.3
+
+
+@dataclass
+class CurveShape:
+    """The shape of a per-epoch loss curve, measured on its last third (the tail)."""
+
+    first: float
+    best: float
+    tail_mean: float
+    tail_std: float  # after removing the tail's linear trend
+    tail_rel_drop: float  # (tail start - tail end) / tail start, from the linear fit
+    frac_decreasing: float
+    n_epochs: int
+
+    @property
+    def oscillation(self) -> float:
+        return self.tail_std / self.tail_mean if self.tail_mean > 0 else 0.0
+
+
+def curve_shape(losses) -> CurveShape | None:
+    """Measure a loss curve; None when it has fewer than 6 finite points."""
+    values = np.asarray([v for v in losses if v is not None and np.isfinite(v)], dtype=float)
+    if values.size < 6:
+        return None
+    tail = values[-max(3, values.size // 3):]
+    t = np.arange(tail.size)
+    slope, intercept = np.polyfit(t, tail, 1)
+    fitted = slope * t + intercept
+    start = fitted[0]
+    return CurveShape(
+        first=float(values[0]),
+        best=float(values.min()),
+        tail_mean=float(tail.mean()),
+        tail_std=float(np.std(tail - fitted)),
+        tail_rel_drop=float((fitted[0] - fitted[-1]) / abs(start)) if start != 0 else 0.0,
+        frac_decreasing=float(np.mean(np.diff(values) < 0)),
+        n_epochs=int(values.size),
+    )
+
+
+def identical_units(weight: np.ndarray | None, bias: np.ndarray | None) -> bool:
+    """All units (columns of a (fan_in, units) kernel) have the same weights and bias."""
+    if weight is None or weight.ndim != 2 or weight.shape[1] < 2:
+        return False
+    scale = max(1.0, float(np.abs(weight).max()))
+    same = float(np.ptp(weight, axis=1).max()) <= 1e-6 * scale
+    if bias is not None and bias.size == weight.shape[1]:
+        same = same and float(np.ptp(bias)) <= 1e-6 * max(1.0, float(np.abs(bias).max()))
+    return same

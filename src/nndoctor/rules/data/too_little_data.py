@@ -1,0 +1,79 @@
+"""DA002: too few training examples for the model to generalize."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._base import Evidence, Rule, RuledOut, fmt_pct
+from .._measures import score_of
+
+MIN_PER_CLASS = 20
+MIN_REGRESSION = 30
+
+
+class TooLittleData(Rule):
+    """Flags a training set too small to show that the model generalizes.
+
+    ## What it does
+    Counts training samples (per class for classification; per feature for regression). Below
+    20 per class (or 30 samples, or 5 per input feature, for regression) it looks at what the
+    data can show: a train/validation gap over 15 points makes it likely, a validation set too
+    small to tell makes it possible. Small data on which the model demonstrably generalizes
+    (validation interval well above chance) is not reported.
+
+    ## Why is this bad?
+    With a handful of examples the network can fit them exactly without learning the rule
+    behind them; its predictions on new data can then be anything.
+
+    ## Example
+    ```python
+    x_train, x_test, y_train, y_test = train_test_split(x[:10], y[:10], test_size=0.2)
+    ```
+
+    ## Fix
+    Collect more labelled data, or use a smaller model, regularisation, or data augmentation;
+    compare with a simple baseline. The learning-curve experiment says what more data buys.
+    """
+
+    code = "DA002"
+    cause = "too-little-data"
+    summary = "too few training examples to learn or show generalization"
+
+    def check(self, ev: Evidence):
+        n = ev.train.n
+        n_features = int(np.prod(ev.train.feature_shape)) if ev.train.feature_shape else 1
+        if ev.task == "classification":
+            smallest = ev.train.min_class_count or 0
+            small = smallest < MIN_PER_CLASS
+            size_text = f"{n} training samples, {smallest} in the smallest class"
+        else:
+            small = n < max(MIN_REGRESSION, 5 * n_features)
+            size_text = f"{n} training samples for {n_features} input feature(s)"
+        if not small:
+            return RuledOut(f"{size_text}")
+        run = ev.run
+        gap = None
+        if run is not None and run.train_metric and run.val_metric:
+            gap = float(run.train_metric[-1] - run.val_metric[-1]) if np.isfinite(
+                run.train_metric[-1]) and np.isfinite(run.val_metric[-1]) else None
+        judged = ev.judged
+        acc = judged.accuracy
+        reliable_good = acc is not None and acc.ci95[0] > max(acc.chance, acc.majority) + 0.2
+        if ev.task == "regression":
+            reliable_good = (judged.r2 or -1) > 0.8 and ev.val.n >= 20
+        if reliable_good and (gap is None or gap < 0.15):
+            return RuledOut(f"{size_text}, but the model generalizes: validation {fmt_pct(score_of(judged, ev.task))}"
+                            + (f", interval {fmt_pct(acc.ci95[0])}-{fmt_pct(acc.ci95[1])}" if acc else ""))
+        evidence = {"n_train": n, "class_counts": ev.train.class_counts, "train_val_gap": gap,
+                    "n_val": ev.val.n, "val_score": score_of(judged, ev.task)}
+        large_gap = gap is not None and gap > 0.15
+        message = f"Only {size_text}."
+        if large_gap:
+            message += f" A trained copy fits the training data {100 * gap:.0f} points better than the validation data."
+        elif acc is not None:
+            message += (f" The {acc.n} validation samples cannot show that it generalizes "
+                        f"(accuracy {fmt_pct(acc.value)}, 95% CI {fmt_pct(acc.ci95[0])}-{fmt_pct(acc.ci95[1])}).")
+        return self.finding(
+            "warning", 0.75 if large_gap else 0.5, message, evidence,
+            "Collect more labelled data (tens per class at least), or use a smaller model with "
+            "regularisation; check how the validation score grows with the data size.")

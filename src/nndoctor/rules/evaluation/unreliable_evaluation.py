@@ -1,0 +1,65 @@
+"""EV001: the evaluation set is too small to tell a good model from a random one."""
+
+from __future__ import annotations
+
+from .._base import Evidence, Rule, RuledOut, fmt_ci, fmt_pct
+
+SMALL_N = 30
+WIDE_CI = 0.35
+MIN_REGRESSION_N = 20
+
+
+class UnreliableEvaluation(Rule):
+    """Flags an accuracy measured on too few samples to mean anything.
+
+    ## What it does
+    Computes the Wilson 95% interval of the validation accuracy. Fewer than 30 samples with an
+    interval wider than 20 points, or any interval wider than 35 points, cannot tell good from
+    random; the finding says whether the interval still includes the chance rate. For
+    regression, fewer than 20 validation samples.
+
+    ## Why is this bad?
+    "100% accuracy" on 2 test samples is what a coin-flipping model scores one time in four:
+    the number says nothing about the model, so a broken model can pass and a good one fail.
+
+    ## Example
+    ```python
+    train_test_split(x, y, test_size=0.2)  # with 10 samples: a 2-sample test set
+    ```
+
+    ## Fix
+    Evaluate on more samples (hundreds if possible), or use cross-validation and report the
+    interval with the score.
+    """
+
+    code = "EV001"
+    cause = "unreliable-evaluation"
+    summary = "too few evaluation samples to tell good from random"
+
+    def check(self, ev: Evidence):
+        judged = ev.judged
+        n = ev.val.n
+        if ev.task == "regression":
+            if n >= MIN_REGRESSION_N:
+                return RuledOut(f"{n} validation samples")
+            return self.finding("warning", 0.7, f"Only {n} validation samples: too few to judge a regression fit.",
+                                {"n_val": n, "val_r2": judged.r2},
+                                "Hold out more samples or use cross-validation.")
+        acc = judged.accuracy
+        if acc is None or acc.n == 0:
+            return None
+        width = acc.ci_width
+        if not ((acc.n < SMALL_N and width > 0.2) or width > WIDE_CI):
+            return RuledOut(f"{acc.n} validation samples: accuracy {fmt_pct(acc.value)} ({fmt_ci(acc.ci95)})")
+        includes_chance = acc.ci95[0] <= max(acc.chance, acc.majority)
+        message = (f"Validation accuracy {fmt_pct(acc.value)} rests on {acc.n} sample(s): {fmt_ci(acc.ci95)}, "
+                   f"{100 * width:.0f} points wide")
+        message += (f", which includes chance ({fmt_pct(acc.chance)}): this evaluation cannot tell the model "
+                    f"from random guessing (p={acc.p_vs_chance:.2g})." if includes_chance
+                    else ": too imprecise to compare models.")
+        return self.finding("warning", 0.9 if includes_chance else 0.6, message,
+                            {"n_val": acc.n, "accuracy": acc.value, "ci95": list(acc.ci95),
+                             "chance": acc.chance, "p_vs_chance": acc.p_vs_chance},
+                            "Evaluate on more samples (a few hundred give about +-5 points), or "
+                            "cross-validate, and report the interval with the score.",
+                            "sklearn.model_selection.cross_val_score(...)")

@@ -1,0 +1,156 @@
+"""LR001: the learning rate overshoots: the loss oscillates, spikes, diverges or goes NaN."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._base import Evidence, Rule, RuledOut, fmt_score
+from .._measures import clearly_better, curve_shape, learned, score_of
+
+OSCILLATION = 0.05  # detrended std of the tail / its mean (healthy runs: ~0.1-2%)
+# ... and at least this share of the no-learning loss, so swings of a near-zero loss don't count
+# (regression baselines, var(y), sit far above a noisy target's floor: a smaller share)
+MIN_SWING = {"classification": 0.02, "regression": 0.001}
+LADDER = ("lr/10", "lr/100", "lr/1000")  # a run that still goes NaN says nothing: go lower
+
+
+class LrTooHigh(Rule):
+    """Flags a learning rate that overshoots, confirmed by a run at a tenth of it.
+
+    ## What it does
+    Reads the per-epoch training loss of the recorded run: a loss that becomes NaN/inf, ends
+    above where it started (divergence), or keeps swinging in the last third of training
+    (detrended std over 5% of its mean; healthy runs measure 0.1-2%) is suspicious. It then trains the same copy for the
+    same steps at lr/10 (lr/100, lr/1000 while the loss still goes NaN): if that run stays
+    finite and ends lower (and, for an oscillation, swings less than half as much), the
+    learning rate is confirmed. When the predictions stay usable it is a warning, not an error.
+
+    ## Why is this bad?
+    Each step jumps past the minimum: the weights bounce, the loss never settles and the
+    predictions change from epoch to epoch, or collapse to one class when the weights blow up.
+
+    ## Example
+    ```python
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=1.0), loss="mse")
+    ```
+
+    ## Fix
+    Lower the learning rate (10x is a good first step; an LR range test finds a good value).
+    Safe: training takes more steps but is stable.
+    """
+
+    code = "LR001"
+    cause = "lr-too-high"
+    summary = "the loss oscillates, diverges or goes NaN, and a 10x smaller LR calms it"
+
+    def _symptoms(self, ev: Evidence) -> dict | None:
+        run = ev.run
+        if run is None:
+            return None
+        nan_step = run.nonfinite_step
+        if nan_step is not None:
+            return {"kind": "nan", "nonfinite_step": nan_step}
+        shape = curve_shape(run.epoch_train_loss)
+        if shape is None:
+            return None
+        scale = ev.baseline_loss or shape.best or 1.0
+        facts = {"first_epoch_loss": shape.first, "best_loss": shape.best,
+                 "tail_mean": shape.tail_mean, "tail_std": shape.tail_std,
+                 "tail_oscillation": shape.oscillation}
+        if shape.tail_mean > 1.5 * shape.first and shape.tail_mean > 1.2 * shape.best:
+            return {"kind": "diverged", **facts}
+        if shape.oscillation > OSCILLATION and shape.tail_std > MIN_SWING[ev.task] * scale:
+            return {"kind": "oscillation", **facts}
+        return None
+
+    def wants(self, ev: Evidence) -> set[str]:
+        if not ev.data_finite or not self._symptoms(ev):
+            return set()
+        for name in LADDER:
+            if name not in ev.controls:
+                return {name}
+            if ev.controls[name] is None or ev.controls[name].nonfinite_step is None:
+                return set()
+        return set()
+
+    @staticmethod
+    def _control(ev: Evidence):
+        """The first lower-LR run whose loss stayed finite (else the last one made)."""
+        made = [(name, ev.controls[name]) for name in LADDER if ev.controls.get(name) is not None]
+        finite = [(name, run) for name, run in made if run.nonfinite_step is None]
+        return (finite or made or [(None, None)])[0]
+
+    def check(self, ev: Evidence):
+        symptoms = self._symptoms(ev)
+        if symptoms is None:
+            shape = curve_shape(ev.run.epoch_train_loss) if ev.run else None
+            if shape is None:
+                return None
+            return RuledOut(f"the loss settles: detrended std {shape.tail_std:.3g} over the last "
+                            f"third is {100 * shape.oscillation:.1f}% of its mean, no NaN, no divergence")
+        if not ev.data_finite:
+            return None  # NaN in the data explains a NaN loss (DA001)
+        lr = ev.run.lr_used
+        what = self._describe(symptoms, ev)
+        control_name, control = self._control(ev)
+        evidence = {"lr": lr, **symptoms}
+        if control is None:
+            return self.finding("warning", 0.5, what + " (not confirmed: no lower-LR run was made).",
+                                evidence, *self._fix(ev, lr / 10))
+        fix, fix_code = self._fix(ev, control.lr_used)
+        c_shape = curve_shape(control.epoch_train_loss)
+        c_final = control.epoch_train_loss[-1] if control.epoch_train_loss else np.nan
+        run_final = _tail_mean(ev.run.epoch_train_loss)
+        evidence.update({"control_lr": control.lr_used, "control_tail_mean": _tail_mean(control.epoch_train_loss),
+                         "control_tail_oscillation": c_shape.oscillation if c_shape else None,
+                         "control_score": score_of(ev.control_val.get(control_name), ev.task)})
+        c_tail = evidence["control_tail_mean"]
+        finite = control.nonfinite_step is None and np.isfinite(c_final)
+        if symptoms["kind"] == "oscillation":
+            # lower *and* steadier: a merely slower run is steadier too, but ends higher
+            calmer = finite and c_tail < 0.95 * run_final and c_shape is not None \
+                and c_shape.oscillation < 0.5 * symptoms["tail_oscillation"]
+        else:
+            calmer = finite and (not np.isfinite(run_final) or c_tail < 0.8 * run_final)
+        if not calmer and symptoms["kind"] == "oscillation":
+            return RuledOut(f"the loss swings {100 * symptoms['tail_oscillation']:.0f}% at lr {lr:g}, but at "
+                            f"lr {control.lr_used:g} it is not lower and steadier: not the learning rate")
+        if not calmer:
+            return self.finding("warning", 0.25, what + f" But at lr {control.lr_used:g} the loss is no "
+                                f"calmer (tail mean {c_tail:.4g}): the learning rate is probably not the "
+                                "cause.", evidence, fix, fix_code)
+        harmful = not learned(ev.trained_val, ev.task) or clearly_better(
+            ev.control_val.get(control_name), ev.trained_val, ev.task, 0.05, 0.05)
+        predictions = ("" if harmful else
+                       f" The predictions stay usable ({fmt_score(score_of(ev.trained_val, ev.task), ev.task)}), but they jump from step to step.")
+        return self.finding(
+            "error" if harmful else "warning", 0.9 if harmful else 0.75,
+            what + f" At lr {control.lr_used:g} the same run ends at a tail mean of "
+            f"{evidence['control_tail_mean']:.4g} with oscillation "
+            f"{100 * (evidence['control_tail_oscillation'] or 0):.1f}%: the learning rate is too high." + predictions,
+            evidence, fix, fix_code, confirmed_by=[control_name])
+
+    @staticmethod
+    def _fix(ev: Evidence, new_lr: float) -> tuple[str, str]:
+        name = ev.model.optimizer_name
+        code = (f"optimizer = keras.optimizers.{name}(learning_rate={new_lr:g})" if ev.framework == "keras"
+                else f"optimizer = torch.optim.{name}(model.parameters(), lr={new_lr:g})")
+        return f"Lower the learning rate from {ev.run.lr_used:g} to about {new_lr:g}.", code
+
+    @staticmethod
+    def _describe(symptoms: dict, ev: Evidence) -> str:
+        lr = ev.run.lr_used
+        if symptoms["kind"] == "nan":
+            return f"At lr {lr:g} the loss became NaN/inf at step {symptoms['nonfinite_step']}."
+        if symptoms["kind"] == "diverged":
+            return (f"At lr {lr:g} the loss diverged: {symptoms['first_epoch_loss']:.4g} in the first "
+                    f"epoch, {symptoms['tail_mean']:.4g} on average in the last third (best {symptoms['best_loss']:.4g}).")
+        return (f"At lr {lr:g} the loss oscillates: over the last third of training it swings with a "
+                f"detrended std of {symptoms['tail_std']:.3g} around {symptoms['tail_mean']:.4g} "
+                f"({100 * symptoms['tail_oscillation']:.0f}% of its mean; best {symptoms['best_loss']:.4g}).")
+
+
+def _tail_mean(losses) -> float:
+    values = np.asarray(losses, dtype=float)
+    tail = values[-max(3, values.size // 3):]
+    return float(np.mean(tail)) if tail.size else float("nan")

@@ -1,0 +1,236 @@
+"""KerasAdapter: profile, inference, recorded training copies, and leaving the user's state alone."""
+
+from __future__ import annotations
+
+import math
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+keras = pytest.importorskip("keras")
+from sklearn.datasets import make_classification, make_regression  # noqa: E402
+
+from nndoctor.adapters import TrainSpec, adapter_for  # noqa: E402
+from nndoctor.adapters.keras import KerasAdapter  # noqa: E402
+
+L = keras.layers
+# Keras's TF backend converts tensors with np.array(x), which NumPy 2 flags; not ours to fix
+pytestmark = pytest.mark.filterwarnings("ignore:__array__ implementation:DeprecationWarning")
+
+
+@pytest.fixture(autouse=True)
+def _seeded():
+    keras.utils.set_random_seed(1)
+
+
+def blobs(n=400):
+    x, y = make_classification(n, 2, n_informative=2, n_redundant=0, class_sep=2.0, random_state=0)
+    return x.astype("float32"), y
+
+
+def mlp(compile_=True, dropout=False):
+    hidden = [L.Dense(10, activation="relu")] + ([L.Dropout(0.2), L.BatchNormalization()] if dropout else [])
+    model = keras.Sequential([keras.Input((2,)), *hidden, L.Dense(2, activation="softmax")])
+    if compile_:
+        model.compile(loss="sparse_categorical_crossentropy", optimizer=keras.optimizers.Adam(0.01))
+    return model
+
+
+def spec_for(x, y, task="classification", n_classes=2, **kw):
+    cut = int(0.8 * len(x))
+    return TrainSpec(x[:cut], y[:cut], x[cut:], y[cut:], task, n_classes, probe_x=x[:64], **kw)
+
+
+def assert_same(a, b, path="fingerprint"):
+    """Bit-identical nested structures of arrays, tuples, lists, dicts and scalars."""
+    if isinstance(a, dict):
+        assert a.keys() == b.keys(), path
+        for k in a:
+            assert_same(a[k], b[k], f"{path}[{k!r}]")
+    elif isinstance(a, (list, tuple)):
+        assert len(a) == len(b), path
+        for i, (u, v) in enumerate(zip(a, b)):
+            assert_same(u, v, f"{path}[{i}]")
+    elif isinstance(a, np.ndarray):
+        assert np.array_equal(a, b, equal_nan=a.dtype.kind == "f"), path
+    else:
+        assert a == b, path
+
+
+def test_profile_of_compiled_sequential():
+    profile = adapter_for(mlp()).profile()
+    assert [(layer.kind, layer.units, layer.activation) for layer in profile.layers] == [
+        ("dense", 10, "relu"), ("dense", 2, "softmax")]
+    assert profile.layers[0].weight.shape == (2, 10) and profile.layers[0].bias.shape == (10,)
+    assert profile.output_activation == "softmax" and profile.output_units == 2
+    assert profile.loss_name == "sparse_categorical_crossentropy" and profile.loss_from_logits is False
+    assert profile.optimizer_name == "Adam" and profile.lr == 0.01
+    assert profile.n_params == 2 * 10 + 10 + 10 * 2 + 2 and profile.framework == "keras"
+
+
+def test_activation_layers_conv_and_overrides():
+    model = keras.Sequential([keras.Input((8, 8, 1)), L.Conv2D(4, 3), L.ReLU(), L.Flatten(),
+                              L.Dense(3), L.Dropout(0.1), L.Activation("softmax")])
+    profile = KerasAdapter(model, loss="categorical_crossentropy", optimizer="sgd", lr=0.1).profile()
+    assert [layer.kind for layer in profile.layers] == [
+        "conv", "activation", "other", "dense", "dropout", "activation"]
+    conv = profile.layers[0]
+    assert conv.weight.shape == (3 * 3 * 1, 4) and conv.activation == "relu"  # folded from ReLU()
+    assert profile.layers[3].activation == "softmax" and profile.output_activation == "softmax"
+    assert (profile.optimizer_name, profile.lr, profile.output_units) == ("SGD", 0.1, 3)
+
+
+@pytest.mark.parametrize("loss, name, from_logits", [
+    ("mse", "mse", None), ("mean_absolute_error", "mae", None),
+    (keras.losses.Huber(), "huber", None), (keras.losses.mean_squared_error, "mse", None),
+    (keras.losses.SparseCategoricalCrossentropy(from_logits=True), "sparse_categorical_crossentropy", True),
+    (keras.losses.BinaryCrossentropy, "binary_crossentropy", False),
+    ("categorical_crossentropy", "categorical_crossentropy", False),
+])
+def test_canonical_loss_names(loss, name, from_logits):
+    profile = KerasAdapter(mlp(compile_=False), loss=loss).profile()
+    assert (profile.loss_name, profile.loss_from_logits) == (name, from_logits)
+    assert (profile.optimizer_name, profile.lr) == ("Adam", 0.001)  # the default
+
+
+def test_uncompiled_model_without_loss_is_refused():
+    with pytest.raises(ValueError, match="`loss`"):
+        KerasAdapter(mlp(compile_=False))
+
+
+def test_lr_schedule_reports_initial_rate_and_records_each_step():
+    model = mlp(compile_=False)
+    schedule = keras.optimizers.schedules.ExponentialDecay(0.05, decay_steps=1, decay_rate=0.5)
+    model.compile(loss="sparse_categorical_crossentropy", optimizer=keras.optimizers.SGD(schedule))
+    adapter = adapter_for(model)
+    assert adapter.profile().lr == 0.05
+    x, y = blobs(100)
+    record = adapter.train_copy(spec_for(x, y, epochs=1, batch_size=40))
+    assert record.lr == pytest.approx([0.05, 0.025])  # 80 training rows, 2 steps
+
+
+def test_predict_and_loss_value_match_keras():
+    model, (x, y) = mlp(), blobs(200)
+    adapter = adapter_for(model)
+    np.testing.assert_allclose(adapter.predict(x), model.predict(x, verbose=0), rtol=1e-5, atol=1e-6)
+    expected = model.evaluate(x, y, verbose=0, batch_size=len(x))
+    assert adapter.loss_value(x, y) == pytest.approx(expected, rel=1e-5)
+    assert math.isnan(adapter.loss_value(x, np.zeros((len(x), 7, 3))))  # a mismatched target
+
+
+def test_train_copy_records_true_batch_losses_and_learns():
+    x, y = blobs(400)
+    adapter = adapter_for(mlp())
+    # with the whole set as one batch, each step's loss is the loss of the weights it started from
+    full = adapter.train_copy(spec_for(x, y, epochs=3, batch_size=320, lr=0.0))
+    assert full.loss == pytest.approx([adapter.loss_value(x[:320], y[:320])] * 3, rel=1e-6)
+    # uneven batches (100, 100, 100, 20) at lr 0: Keras logs a size-weighted running mean;
+    # the recovered batch losses must add back up to the epoch's total loss
+    flat = adapter.train_copy(spec_for(x, y, epochs=1, batch_size=100, lr=0.0))
+    sizes = np.array([100, 100, 100, 20])
+    total = adapter.loss_value(x[:320], y[:320]) * 320
+    assert float(np.dot(flat.loss, sizes)) == pytest.approx(total, rel=1e-5)
+    assert len(set(np.round(flat.loss, 6))) == 4  # real per-batch values, not the running mean
+
+    spec = spec_for(x, y, epochs=15, batch_size=32)
+    record = adapter.train_copy(spec)
+    assert record.steps == spec.total_steps == len(record.lr) and record.lr_used == 0.01
+    assert record.epoch_train_loss[-1] < 0.5 * record.epoch_train_loss[0]
+    assert record.eval_epochs == spec.eval_epochs() and record.val_metric[-1] > 0.9
+    assert set(record.grad_norm) == set(record.update_ratio) == {"dense", "dense_1"}
+    assert len(record.grad_steps) == len(record.grad_norm["dense"]) == len(record.update_ratio["dense"])
+    assert all(g > 0 for g in record.grad_norm["dense"]) and all(0 < u < 1 for u in record.update_ratio["dense"])
+    assert [p.step for p in record.probes] == sorted(spec.probe_steps())
+    assert record.probes[0].layers["dense"].dead_fraction is not None
+    assert record.final_val_outputs.shape == (80, 2) and record.final_train_outputs.shape == (320, 2)
+    assert [w.shape for w in record.final_weights] == [(2, 10), (10, 2)] and record.seconds > 0
+    again = adapter.train_copy(spec)
+    assert again.loss == record.loss  # same seed, same run
+    quiet = adapter.train_copy(spec_for(x, y, epochs=15, batch_size=32, record=False))
+    assert quiet.loss == record.loss and not quiet.grad_steps  # recording does not change the run
+
+
+def test_user_state_is_untouched():
+    x, y = blobs(200)
+    model = mlp(dropout=True)
+    model.layers[0].trainable = False
+    model.compile(loss="sparse_categorical_crossentropy", optimizer="adam")
+    model.fit(x, y, epochs=1, verbose=0)  # optimizer slots exist; the dropout seed has moved
+    keras.random.normal((1,))  # Keras's global SeedGenerator now exists
+    adapter = adapter_for(model)
+    before = adapter.state_fingerprint()
+    assert "tf_seed" in before and len(before["optimizer"]) > 1
+    adapter.predict(x)
+    adapter.loss_value(x, y)
+    adapter.train_copy(spec_for(x, y, epochs=2, batch_size=32, seed=7))
+    assert_same(before, adapter.state_fingerprint())
+
+
+def test_time_limit_stops_training():
+    x, y = blobs(200)
+    record = adapter_for(mlp()).train_copy(spec_for(x, y, epochs=50, batch_size=32, time_limit=0.0))
+    assert record.stopped_early and len(record.epoch_train_loss) == 1 and record.eval_epochs == [0, 1]
+
+
+def test_nan_targets_train_without_raising():
+    x, y = make_regression(120, 3, noise=0.1, random_state=0)
+    y = y.astype("float32")
+    y[5] = np.nan
+    model = keras.Sequential([keras.Input((3,)), L.Dense(8, activation="tanh"), L.Dense(1)])
+    model.compile(loss="mse", optimizer="sgd")
+    record = adapter_for(model).train_copy(spec_for(x.astype("float32"), y, task="regression",
+                                                     n_classes=0, epochs=2, batch_size=16))
+    assert record.steps == 12 and record.nonfinite_step is not None
+    assert math.isnan(record.epoch_train_loss[0])
+
+
+def test_subclassed_model_that_cannot_be_cloned():
+    class Net(keras.Model):
+        def __init__(self, width):
+            super().__init__()
+            self.width, self.dense = width, L.Dense(2)
+
+        def call(self, x):
+            return self.dense(x)
+
+    model = Net(3)
+    model(np.zeros((1, 2), "float32"))
+    x, y = blobs(40)
+    with pytest.raises(TypeError, match="could not copy"):
+        KerasAdapter(model, loss="mse").train_copy(spec_for(x, y, epochs=1, batch_size=8))
+
+
+TORCH_BACKEND = textwrap.dedent("""
+    import math, numpy as np, keras
+    from nndoctor.adapters import TrainSpec, adapter_for
+    assert keras.backend.backend() == "torch"
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(100, 2)).astype("float32"); y = (x[:, 0] > 0).astype("int64")
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(8, activation="relu"),
+                              keras.layers.Dropout(0.1), keras.layers.Dense(2)])
+    model.compile(loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), optimizer="adam")
+    adapter = adapter_for(model)
+    before = adapter.state_fingerprint()
+    spec = TrainSpec(x[:80], y[:80], x[80:], y[80:], "classification", 2, epochs=3, batch_size=16,
+                     probe_x=x[:32])
+    record = adapter.train_copy(spec)
+    assert record.steps == 15 and all(math.isfinite(v) for v in record.loss)
+    assert set(record.grad_norm) == {"dense", "dense_1"} and len(record.probes) == 8
+    assert adapter.train_copy(spec).loss == record.loss
+    after = adapter.state_fingerprint()
+    assert np.array_equal(before["torch_rng"], after["torch_rng"])
+    assert all(np.array_equal(a, b) for a, b in zip(before["variables"], after["variables"]))
+    print("ok")
+""")
+
+
+def test_torch_backend_in_a_subprocess():
+    pytest.importorskip("torch")
+    env = {**os.environ, "KERAS_BACKEND": "torch", "TF_CPP_MIN_LOG_LEVEL": "3"}
+    done = subprocess.run([sys.executable, "-c", TORCH_BACKEND], env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout.strip().endswith("ok"), done.stderr[-3000:]
