@@ -7,7 +7,7 @@ import numpy as np
 from .._base import Evidence, Rule, RuledOut, fmt_score
 from .._measures import clearly_better, curve_shape, learned, score_of
 
-OSCILLATION = 0.05  # detrended std of the tail / its mean (healthy runs: ~0.1-2%)
+OSCILLATION = 0.03  # detrended std of the tail / its mean (healthy runs: 0.1-3%, see docs)
 # ... and at least this share of the no-learning loss, so swings of a near-zero loss don't count
 # (regression baselines, var(y), sit far above a noisy target's floor: a smaller share)
 MIN_SWING = {"classification": 0.02, "regression": 0.001}
@@ -20,7 +20,7 @@ class LrTooHigh(Rule):
     ## What it does
     Reads the per-epoch training loss of the recorded run: a loss that becomes NaN/inf, ends
     above where it started (divergence), or keeps swinging in the last third of training
-    (detrended std over 5% of its mean; healthy runs measure 0.1-2%) is suspicious. It then trains the same copy for the
+    (detrended std over 3% of its mean and over 2% of the no-learning loss) is suspicious. It then trains the same copy for the
     same steps at lr/10 (lr/100, lr/1000 while the loss still goes NaN): if that run stays
     finite and ends lower (and, for an oscillation, swings less than half as much), the
     learning rate is confirmed. When the predictions stay usable it is a warning, not an error.
@@ -108,7 +108,7 @@ class LrTooHigh(Rule):
         finite = control.nonfinite_step is None and np.isfinite(c_final)
         if symptoms["kind"] == "oscillation":
             # lower *and* steadier: a merely slower run is steadier too, but ends higher
-            calmer = finite and c_tail < 0.95 * run_final and c_shape is not None \
+            calmer = finite and c_tail < run_final and c_shape is not None \
                 and c_shape.oscillation < 0.5 * symptoms["tail_oscillation"]
         else:
             calmer = finite and (not np.isfinite(run_final) or c_tail < 0.8 * run_final)

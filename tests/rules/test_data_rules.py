@@ -1,0 +1,93 @@
+"""DA001-DA003, EV001: NaN, too little data, imbalance, tiny evaluation sets; healthy twins."""
+
+import numpy as np
+import pytest
+
+from nndoctor import diagnose
+
+from ..conftest import blobs, causes, mlp, setup, split, train
+
+
+def test_nan_in_a_feature_is_nan_in_data(framework):
+    x_train, x_val, y_train, y_val = split(*blobs(100, n_features=4, seed=1))
+    x_train = x_train.copy()
+    x_train[::7, 2] = np.nan
+    model = mlp(framework, 4, 2)
+    kwargs = setup(framework, model)
+    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget="quick", **kwargs)
+    assert d.primary_cause == "nan-in-data"
+    assert d.primary.evidence["features"] == [2]
+    assert d.primary.evidence["train_x"] == len(x_train[::7])
+    assert "lr-too-high" not in causes(d)  # the NaN loss is explained by the data
+
+
+def test_finite_data_twin_rules_out_nan(framework):
+    x_train, x_val, y_train, y_val = split(*blobs(100, n_features=4, seed=1))
+    model = mlp(framework, 4, 2)
+    kwargs = setup(framework, model)
+    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget="quick", **kwargs)
+    assert "nan-in-data" not in causes(d)
+    assert any(r["cause"] == "nan-in-data" for r in d.ruled_out)
+
+
+def _seed_blobs(n):
+    """The seed's snippet 3: blobs at +-(2, 2), split 80/20."""
+    from sklearn.model_selection import train_test_split
+    rng = np.random.default_rng(42)
+    x = np.concatenate([rng.normal(size=(n, 2)) + 2, rng.normal(size=(n, 2)) - 2]).astype(np.float32)
+    y = np.r_[np.zeros(n, int), np.ones(n, int)]
+    return train_test_split(x, y, test_size=0.2, random_state=42)
+
+
+@pytest.mark.parametrize("n, expect_small", [(5, True), (100, False)])
+def test_seed_insufficient_vs_sufficient_data(framework, n, expect_small):
+    x_train, x_test, y_train, y_test = _seed_blobs(n)
+    model = mlp(framework, 2, 2, hidden=10)
+    kwargs = setup(framework, model)
+    train(framework, model, x_train, y_train, epochs=100)
+    d = diagnose(model, x_train, y_train, validation_data=(x_test, y_test), budget="quick", **kwargs)
+    found = causes(d)
+    if expect_small:
+        assert d.primary_cause in {"unreliable-evaluation", "too-little-data"}
+        assert {"unreliable-evaluation", "too-little-data"} <= set(found)
+        ev = next(f for f in d.findings if f.cause == "unreliable-evaluation").evidence
+        assert ev["n_val"] == 2 and ev["ci95"][0] < 0.5
+    else:
+        assert d.verdict == "healthy", d.findings
+        assert d.metrics["val_accuracy"]["ci95"][0] > 0.8
+
+
+def _imbalanced(seed=0, n_major=380, n_minor=20):
+    rng = np.random.default_rng(seed)
+    # overlapping classes: the minority is hard to separate, so an unweighted model collapses
+    x = np.concatenate([rng.normal(0, 1, (n_major, 4)), rng.normal(0.3, 1, (n_minor, 4))]).astype(np.float32)
+    y = np.r_[np.zeros(n_major, int), np.ones(n_minor, int)]
+    return split(x, y, seed)
+
+
+def test_majority_collapse_is_class_imbalance(framework):
+    x_train, x_val, y_train, y_val = _imbalanced()
+    model = mlp(framework, 4, 2)
+    kwargs = setup(framework, model)
+    train(framework, model, x_train, y_train, epochs=20)
+    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget="quick", **kwargs)
+    assert d.primary_cause == "class-imbalance"
+    assert d.primary.evidence["imbalance_ratio"] > 10
+    assert min(r for r in d.primary.evidence["per_class_recall"] if r is not None) == 0.0
+
+
+def test_imbalanced_but_separable_twin_is_not_flagged(framework):
+    x_train, x_val, y_train, y_val = _separable_imbalanced()
+    model = mlp(framework, 4, 2)
+    kwargs = setup(framework, model, lr=1e-2)
+    train(framework, model, x_train, y_train, epochs=30, lr=1e-2)
+    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget="quick", **kwargs)
+    assert "class-imbalance" not in causes(d)
+    assert any(r["cause"] == "class-imbalance" for r in d.ruled_out)
+
+
+def _separable_imbalanced():
+    rng = np.random.default_rng(1)
+    x = np.concatenate([rng.normal(0, 1, (380, 4)), rng.normal(4, 1, (40, 4))]).astype(np.float32)
+    y = np.r_[np.zeros(380, int), np.ones(40, int)]
+    return split(x, y, 1)
