@@ -18,16 +18,13 @@ from contextlib import contextmanager, nullcontext
 import keras
 import numpy as np
 from keras import ops
+# not public, but in every Keras 3: gives a loss *function* Keras's rank matching and mean
+from keras.src.losses.losses import LossFunctionWrapper
 
 from ..evidence.data import decode_labels
 from ..evidence.model import LayerInfo, ModelProfile
 from ..evidence.run import RunRecord
-from ._base import Adapter, TrainSpec, probe_snapshot, score, update_ratio
-
-try:  # wraps a loss *function* with Keras's own rank matching and mean reduction
-    from keras.src.losses.losses import LossFunctionWrapper
-except ImportError:  # pragma: no cover - a future Keras; get() returns such a wrapper
-    LossFunctionWrapper = type(keras.losses.get("MeanSquaredError"))
+from ._base import Adapter, TrainSpec, probe_snapshot, score, standard_init, update_ratio
 
 ALIASES = {"mean_squared_error": "mse", "mean_absolute_error": "mae", "huber_loss": "huber",
            "logcosh": "log_cosh", "mean_squared_logarithmic_error": "msle"}
@@ -35,8 +32,8 @@ CROSSENTROPY = {"sparse_categorical_crossentropy", "categorical_crossentropy", "
 REGRESSION = {"mse", "mae", "huber", "log_cosh", "msle"}
 ACTIVATION_LAYERS = {"ReLU": "relu", "LeakyReLU": "leaky_relu", "Softmax": "softmax", "ELU": "elu",
                      "PReLU": "prelu"}
-CONV = (keras.layers.Conv1D, keras.layers.Conv2D, keras.layers.Conv3D)
-CONV_T = (keras.layers.Conv1DTranspose, keras.layers.Conv2DTranspose, keras.layers.Conv3DTranspose)
+CONV = (keras.layers.Conv1D, keras.layers.Conv2D, keras.layers.Conv3D)  # kernel (..., in, filters)
+WEIGHTED = (keras.layers.Dense,) + CONV
 
 
 def _snake(name: str) -> str:
@@ -112,13 +109,25 @@ def _own_activation(layer) -> str | None:
     return getattr(fn, "__name__", type(fn).__name__).lower() if callable(fn) else None
 
 
-def _kernels(model) -> list[tuple[str, object]]:
+def _paired_layers(model, clone) -> list[tuple[str, object]]:
+    """(the user's layer name, the clone's layer): a subclassed model's clone gets fresh names."""
+    user, copied = _flat_layers(model), _flat_layers(clone)
+    if len(user) != len(copied):
+        return [(layer.name, layer) for layer in copied]
+    return [(u.name, c) for u, c in zip(user, copied)]
+
+
+def _kernel(layer) -> np.ndarray:
+    """A Dense/Conv kernel as (fan_in, units), the orientation LayerInfo uses."""
+    return ops.convert_to_numpy(layer.kernel).reshape(-1, layer.kernel.shape[-1]).copy()
+
+
+def _kernels(named_layers) -> list[tuple[str, object]]:
     """Trainable weights with ndim > 1, keyed by layer name (layer/variable when several)."""
     named = []
-    for layer in _flat_layers(model):
+    for name, layer in named_layers:
         weights = [w for w in layer.trainable_weights if len(w.shape) > 1]
-        for w in weights:
-            named.append((layer.name if len(weights) == 1 else f"{layer.name}/{w.name}", w))
+        named.extend((name if len(weights) == 1 else f"{name}/{w.name}", w) for w in weights)
     return named
 
 
@@ -206,14 +215,9 @@ class KerasAdapter(Adapter):
         for layer in _flat_layers(self.model):
             kind, weight, bias, units, act = "other", None, None, None, _own_activation(layer)
             if isinstance(layer, keras.layers.Dense):
-                kind, units = "dense", layer.units
-                weight = ops.convert_to_numpy(layer.kernel).copy()
-            elif isinstance(layer, CONV + CONV_T):
-                kind, units = "conv", layer.filters
-                kernel = ops.convert_to_numpy(layer.kernel)
-                if isinstance(layer, CONV_T):  # (..., filters, in) -> (..., in, filters)
-                    kernel = np.swapaxes(kernel, -1, -2)
-                weight = kernel.reshape(-1, layer.filters).copy()
+                kind, units, weight = "dense", layer.units, _kernel(layer)
+            elif isinstance(layer, CONV):
+                kind, units, weight = "conv", layer.filters, _kernel(layer)
             elif isinstance(layer, keras.layers.Activation) or type(layer).__name__ in ACTIVATION_LAYERS:
                 kind = "activation"
                 if pending is not None and pending.activation in (None, "linear"):
@@ -327,20 +331,32 @@ class KerasAdapter(Adapter):
 
     def _train(self, clone, spec: TrainSpec, lr: float | None) -> RunRecord:
         record = RunRecord(lr_used=lr, epochs=spec.epochs, steps_per_epoch=spec.steps_per_epoch)
-        labels_train = _labels(spec.y, spec.task)
-        labels_val = _labels(spec.y_val, spec.task)
-        recorder = _Recorder(self, clone, spec, record, labels_train, labels_val)
-        self._evaluate(clone, spec, record, 0, labels_train, labels_val)
-        clone.fit(_as_input(spec.x), _as_input(spec.y), batch_size=spec.batch_size,
-                  epochs=spec.epochs, shuffle=True, verbose=0, callbacks=[recorder])
+        layers = _paired_layers(self.model, clone)
+        if spec.reinit:
+            self._reinit(layers, np.random.default_rng(spec.seed))
+        recorder = _Recorder(self, clone, layers, spec, record)
+        self._evaluate(clone, spec, record, 0)
+        clone.fit(**_fit_data(spec), epochs=spec.epochs, verbose=0, callbacks=[recorder])
         record.final_val_outputs = self._forward(clone, spec.x_val)
         record.final_train_outputs = self._forward(clone, spec.x)
-        record.final_weights = [ops.convert_to_numpy(w).copy() for _, w in recorder.kernels]
+        record.final_weights = [_kernel(layer) for _, layer in layers if isinstance(layer, WEIGHTED)]
         record.seconds = time.perf_counter() - recorder.start
         return record
 
-    def _evaluate(self, model, spec, record, epoch, labels_train, labels_val):
+    def _reinit(self, layers, rng: np.random.Generator) -> None:
+        """Standard init for every dense/conv layer of the copy, zero biases (as TorchAdapter)."""
+        activation = {layer.name: layer.activation for layer in self.profile().layers}
+        for name, layer in layers:
+            if isinstance(layer, WEIGHTED):
+                shape = tuple(layer.kernel.shape)
+                kernel = standard_init(int(np.prod(shape[:-1])), shape[-1], activation.get(name), rng)
+                layer.kernel.assign(kernel.reshape(shape).astype(layer.kernel.dtype))
+                if layer.bias is not None:
+                    layer.bias.assign(np.zeros(layer.bias.shape, dtype=layer.bias.dtype))
+
+    def _evaluate(self, model, spec, record, epoch):
         profile = self.profile()
+        labels_train, labels_val = _labels(spec.y, spec.task), _labels(spec.y_val, spec.task)
         out_train = self._forward(model, spec.x)
         out_val = self._forward(model, spec.x_val)
         record.eval_epochs.append(epoch)
@@ -406,11 +422,10 @@ class KerasAdapter(Adapter):
 class _Recorder(keras.callbacks.Callback):
     """Records one ``fit`` of a copy into a `RunRecord`, step by step, as TorchAdapter._train does."""
 
-    def __init__(self, adapter, clone, spec, record, labels_train, labels_val):
+    def __init__(self, adapter, clone, layers, spec, record):
         super().__init__()
-        self.adapter, self.clone, self.spec, self.record = adapter, clone, spec, record
-        self.labels = (labels_train, labels_val)
-        self.kernels = _kernels(clone)
+        self.adapter, self.clone, self.layers, self.spec, self.record = adapter, clone, layers, spec, record
+        self.kernels = _kernels(layers)
         self.eval_at = set(spec.eval_epochs())
         self.probe_at = spec.probe_steps() if spec.record else set()
         self.grad_every = spec.grad_every()
@@ -428,25 +443,31 @@ class _Recorder(keras.callbacks.Callback):
 
     def _feature_extractor(self):
         """One model returning every dense/conv/activation output, for the probe batch."""
-        profile = self.adapter.profile()
-        kinds = {layer.name: layer for layer in profile.layers}
-        chosen = [layer for layer in _flat_layers(self.clone)
-                  if layer.name in kinds and kinds[layer.name].kind in {"dense", "conv", "activation"}]
-        if not chosen:
-            return None, []
+        kinds = {layer.name: layer.kind for layer in self.adapter.profile().layers}
+        chosen = [(name, layer) for name, layer in self.layers
+                  if kinds.get(name) in {"dense", "conv", "activation"}]
         try:
             inputs = self.clone.inputs  # a lone input unwrapped, or Keras warns at every call
-            extractor = keras.Model(inputs[0] if len(inputs) == 1 else inputs,
-                                    [layer.output for layer in chosen])
-        except Exception:  # subclassed or nested graphs: probes still get the outputs
+            inputs = inputs[0] if len(inputs) == 1 else inputs
+        except (AttributeError, TypeError, ValueError):  # a subclassed model has no graph
             return None, []
+        connected = []
+        for name, layer in chosen:  # layers inside a nested model sit in a graph of their own
+            try:
+                keras.Model(inputs, layer.output)
+                connected.append((name, layer))
+            except Exception:
+                continue
+        if not connected:
+            return None, []
+        extractor = keras.Model(inputs, [layer.output for _, layer in connected])
         # a Dense(…, activation="relu") outputs post-activation values; a linear one does not
-        names = [(layer.name, None if _own_activation(layer) in (None, "linear") else _own_activation(layer))
-                 for layer in chosen]
+        names = [(name, None if _own_activation(layer) in (None, "linear") else _own_activation(layer))
+                 for name, layer in connected]
         return extractor, names
 
     def on_epoch_begin(self, epoch, logs=None):
-        self.seen, self.running, self.epoch_losses = 0, 0.0, []
+        self.seen, self.running, self.epoch_losses, self.epoch_sizes = 0, 0.0, [], []
 
     def on_train_batch_begin(self, batch, logs=None):
         spec, record = self.spec, self.record
@@ -467,7 +488,8 @@ class _Recorder(keras.callbacks.Callback):
 
     def on_train_batch_end(self, batch, logs=None):
         # logs["loss"] is the epoch's running mean weighted by batch size; undo the averaging
-        # (in float64) to get this batch's loss.
+        # (in float64) to get this batch's loss. The float32 mean limits this to a relative
+        # error of about 1e-7 * (samples seen this epoch / batch size).
         n = len(self.spec.x)
         size = min(self.spec.batch_size, n - batch * self.spec.batch_size)
         mean = float((logs or {}).get("loss", math.nan))
@@ -476,6 +498,7 @@ class _Recorder(keras.callbacks.Callback):
         self.seen, self.running = seen, mean
         self.record.loss.append(value)
         self.epoch_losses.append(value)
+        self.epoch_sizes.append(size)
         if self.before is not None:
             for (name, w), before in zip(self.kernels, self.before):
                 self.record.update_ratio.setdefault(name, []).append(
@@ -485,14 +508,32 @@ class _Recorder(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         epoch += 1
         record, spec = self.record, self.spec
-        record.epoch_train_loss.append(float(np.mean(self.epoch_losses)) if self.epoch_losses else math.nan)
+        record.epoch_train_loss.append(  # the size-weighted mean, as TorchAdapter
+            float(np.average(self.epoch_losses, weights=self.epoch_sizes)) if self.epoch_losses else math.nan)
         if epoch in self.eval_at:
-            self.adapter._evaluate(self.clone, spec, record, epoch, *self.labels)
+            self.adapter._evaluate(self.clone, spec, record, epoch)
         if spec.time_limit is not None and time.perf_counter() - self.start > spec.time_limit:
             record.stopped_early = f"time limit {spec.time_limit:.0f}s reached after epoch {epoch}"
             if epoch not in self.eval_at:
-                self.adapter._evaluate(self.clone, spec, record, epoch, *self.labels)
+                self.adapter._evaluate(self.clone, spec, record, epoch)
             self.clone.stop_training = True
+
+
+def _fit_data(spec: TrainSpec) -> dict:
+    """``fit`` arguments for the training data, reshuffled every epoch, reproducibly.
+
+    On TensorFlow, Keras's own ``shuffle=True`` repeats one permutation in every epoch once a
+    global seed is set (its seeded shuffle op restarts with each epoch's iterator): a seeded
+    ``tf.data`` shuffle with ``reshuffle_each_iteration`` gives a new order each epoch instead.
+    The torch backend's loader draws a new permutation per epoch from torch's RNG.
+    """
+    x, y = _as_input(spec.x), _as_input(spec.y)
+    if keras.backend.backend() != "tensorflow":
+        return {"x": x, "y": y, "batch_size": spec.batch_size, "shuffle": True}
+    import tensorflow as tf
+    data = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(
+        len(x), seed=spec.seed, reshuffle_each_iteration=True).batch(spec.batch_size)
+    return {"x": data, "shuffle": False}  # shuffled above; Keras warns about shuffle=True
 
 
 def _labels(y, task):

@@ -6,6 +6,12 @@ from .._base import Evidence, Rule, RuledOut, fmt_score
 from .._measures import clearly_better, curve_shape, learned, score_of
 
 LADDER = ("lr*10", "lr*100", "lr*1000")
+MOVED = 0.3  # a run whose loss fell by less than this share of its start got nowhere
+
+
+def _progress(shape) -> float:
+    """How far the loss fell over the run, as a share of where it started."""
+    return 1.0 - shape.tail_mean / shape.first if shape.first > 0 else 0.0
 
 
 class LrTooLow(Rule):
@@ -14,9 +20,9 @@ class LrTooLow(Rule):
 
     ## What it does
     Reads the per-epoch training loss of the recorded run. A curve that falls in most epochs
-    and is still falling in its last third (more than 3% across it), or has not learned, is
-    suspicious. The same copy is then trained for the same steps at lr*10 (then lr*100, lr*1000
-    while the loss stays finite and no better): only if a run predicts clearly better
+    and is still falling in its last third (more than 3% across it), or has fallen by less than
+    30% overall, is suspicious. The same copy is then trained for the same steps at lr*10 (then
+    lr*100, lr*1000 while the loss had fallen less than 30% and stays finite): only if a run predicts clearly better
     (10 accuracy points beyond the interval, or R^2 +0.2) is the learning rate reported.
     A slow but adequate learning rate is not reported: the measurement decides, not the curve.
 
@@ -44,12 +50,13 @@ class LrTooLow(Rule):
         shape = curve_shape(ev.run.epoch_train_loss)
         if shape is None or shape.frac_decreasing < 0.6:
             return None
-        if shape.tail_rel_drop < 0.03 and learned(ev.trained_val, ev.task):
-            return None
+        if shape.tail_rel_drop < 0.03 and _progress(shape) >= MOVED:
+            return None  # it moved, and has stopped moving: converged, not slow
         return shape
 
     def wants(self, ev: Evidence) -> set[str]:
-        if not self._suspicious(ev):
+        shape = self._suspicious(ev)
+        if shape is None:
             return set()
         for name in LADDER:
             if name not in ev.controls:
@@ -58,6 +65,8 @@ class LrTooLow(Rule):
             if run is None or run.nonfinite_step is not None or clearly_better(
                     ev.control_val.get(name), ev.trained_val, ev.task):
                 return set()
+            if _progress(shape) >= MOVED:
+                return set()  # training does get somewhere at this LR: one 10x step is enough
         return set()
 
     @staticmethod

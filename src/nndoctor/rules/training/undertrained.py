@@ -16,7 +16,8 @@ class Undertrained(Rule):
     predicting the label prior (ln C for C balanced classes), then trains a copy from the same
     starting weights with the model's own loss, optimizer and learning rate. If the copy learns
     and the given model did not, the model is untrained; if the given model learned a little and
-    the copy learns clearly more, training stopped long before converging.
+    the copy learns clearly more, training stopped long before converging (an error when the
+    copy is 25 accuracy points or 0.4 R^2 better, else a warning).
 
     ## Why is this bad?
     Freshly initialised weights map every input to near-uniform outputs: the predictions are
@@ -68,8 +69,9 @@ class Undertrained(Rule):
                 f"({self._score_text(trained, ev)}): training alone will not fix it; see the other findings.",
                 info, "Fix the cause that stops the copy from learning, then train.", fix_code)
         if clearly_better(trained, given, ev.task) and learned(trained, ev.task):
+            far = clearly_better(trained, given, ev.task, margin_acc=0.25, margin_r2=0.4)
             return self.finding(
-                "warning", 0.7,
+                "error" if far else "warning", 0.85 if far else 0.7,
                 f"The model as given scores {self._score_text(given, ev)}; {steps} more steps of "
                 f"the same training reach {self._score_text(trained, ev)}: it stopped long before converging.",
                 info, "Train longer (more epochs), with early stopping on the validation loss.",

@@ -1,0 +1,60 @@
+"""Every registered rule: a unique code, a known cause, a documented docstring, and a faulty
+run that must trigger it plus a healthy twin that must not (in both frameworks, through the
+``framework`` fixture)."""
+
+import importlib
+
+import pytest
+
+from nndoctor.causes import CAUSES
+from nndoctor.rules import all_rules
+from nndoctor.rules._base import DOC_HEADINGS
+
+# cause -> (faulty-run tests, healthy-twin tests), as "module::function"
+COVERAGE = {
+    "undertrained": (["test_undertrained::test_untrained_model_is_undertrained"],
+                     ["test_undertrained::test_trained_twin_is_not_undertrained"]),
+    "lr-too-high": (["test_learning_rate::test_absurd_sgd_lr_is_lr_too_high",
+                     "test_learning_rate::test_seed_regression_large_lr_oscillates_small_lr_does_not"],
+                    ["test_learning_rate::test_good_lr_twin_has_no_lr_finding"]),
+    "lr-too-low": (["test_learning_rate::test_tiny_lr_is_lr_too_low"],
+                   ["test_learning_rate::test_good_lr_twin_has_no_lr_finding"]),
+    "symmetric-init": (["test_init::test_constant_init_is_symmetric_init",
+                        "test_init::test_zero_init_is_symmetric_init"],
+                       ["test_init::test_default_init_twin_has_no_init_finding"]),
+    "bad-init-scale": (["test_init::test_huge_init_is_bad_init_scale"],
+                       ["test_init::test_default_init_twin_has_no_init_finding"]),
+    "nan-in-data": (["test_data_rules::test_nan_in_a_feature_is_nan_in_data"],
+                    ["test_data_rules::test_finite_data_twin_rules_out_nan"]),
+    "too-little-data": (["test_data_rules::test_seed_insufficient_vs_sufficient_data"],
+                        ["test_data_rules::test_seed_insufficient_vs_sufficient_data"]),
+    "unreliable-evaluation": (["test_data_rules::test_seed_insufficient_vs_sufficient_data"],
+                              ["test_data_rules::test_seed_insufficient_vs_sufficient_data"]),
+    "class-imbalance": (["test_data_rules::test_majority_collapse_is_class_imbalance"],
+                        ["test_data_rules::test_imbalanced_but_separable_twin_is_not_flagged"]),
+}
+
+
+@pytest.mark.parametrize("rule", all_rules(), ids=lambda r: r.code)
+def test_rule_is_documented_and_known(rule):
+    assert rule.cause in CAUSES
+    for heading in DOC_HEADINGS:
+        assert rule.doc_section(heading), f"{rule.code}: empty '## {heading}'"
+    assert rule.summary and rule.summary == rule.summary.strip()
+
+
+def test_codes_are_unique():
+    codes = [rule.code for rule in all_rules()]
+    assert len(codes) == len(set(codes))
+
+
+@pytest.mark.parametrize("rule", all_rules(), ids=lambda r: r.code)
+def test_rule_has_a_faulty_run_and_a_healthy_twin_in_both_frameworks(rule):
+    assert rule.cause in COVERAGE, f"{rule.code} ({rule.cause}) has no faulty/healthy tests listed"
+    for names in COVERAGE[rule.cause]:
+        assert names
+        for name in names:
+            module_name, function = name.split("::")
+            module = importlib.import_module(f"{__package__}.{module_name}")
+            test = getattr(module, function)
+            assert "framework" in test.__code__.co_varnames, f"{name} must run in both frameworks"
