@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from rich.console import Console
+from rich import box
+from rich.console import Console, Group
 from rich.table import Table
 
 from ..diagnosis import diagnose
@@ -69,22 +70,24 @@ def run_demo(frameworks=("keras", "torch"), json_path=None, html_dir=None, conso
     return [d for _, d in diagnoses]
 
 
-def _summary(diagnoses) -> Table:
-    table = Table(title="The seed's claims, measured", show_lines=False)
-    for column in ("scenario", "framework", "the seed says", "verdict", "primary cause",
-                   "score (95% CI)", "as expected", "seconds"):
-        table.add_column(column)
+def _summary(diagnoses) -> Group:
+    claims = Table(title="What the seed document claims", show_header=False, box=None)
+    for scenario in SCENARIOS:
+        claims.add_row(f"[bold]{scenario.name}[/]", scenario.seed_claim)
+    measured = Table(title="What nndoctor measured (green: the expected cause)", box=box.SIMPLE_HEAD,
+                     pad_edge=False, collapse_padding=True)
+    for column in ("scenario", "verdict", "primary cause", "score [95% CI]", "s"):
+        measured.add_column(column, no_wrap=column != "score [95% CI]")
     for scenario, d in diagnoses:
-        table.add_row(scenario.name, d.task["framework"], scenario.seed_claim, d.verdict,
-                      d.primary_cause, _score(d),
-                      "yes" if d.primary_cause in scenario.expected else "[red]no[/]",
-                      f"{d.seconds:.1f}")
-    return table
+        colour = "green" if d.primary_cause in scenario.expected else "red"
+        measured.add_row(f"{scenario.name}/{d.task['framework']}", d.verdict,
+                         f"[{colour}]{d.primary_cause}[/]", _score(d), f"{d.seconds:.0f}")
+    return Group(claims, measured)
 
 
 def _score(d) -> str:
     acc = d.metrics.get("val_accuracy")
     if acc:
-        return f"{100 * acc['value']:.0f}% ({100 * acc['ci95'][0]:.0f}-{100 * acc['ci95'][1]:.0f}%, n={acc['n']})"
+        return f"{100 * acc['value']:.0f}% [{100 * acc['ci95'][0]:.0f}-{100 * acc['ci95'][1]:.0f}] n={acc['n']}"
     r2 = d.metrics.get("val_r2")
     return f"R^2 {r2:.2f}" if r2 is not None else "n/a"
