@@ -3,6 +3,8 @@ run that must trigger it plus a healthy twin that must not (in both frameworks, 
 ``framework`` fixture)."""
 
 import importlib
+import pkgutil
+from pathlib import Path
 
 import pytest
 
@@ -10,7 +12,8 @@ from nndoctor.causes import CAUSES
 from nndoctor.rules import all_rules
 from nndoctor.rules._base import DOC_HEADINGS
 
-# cause -> (faulty-run tests, healthy-twin tests), as "module::function"
+# cause -> (faulty-run tests, healthy-twin tests), as "module::function". Test modules under
+# tests/rules/ may declare their own COVERAGE dict; all are merged below.
 COVERAGE = {
     "undertrained": (["test_undertrained::test_untrained_model_is_undertrained"],
                      ["test_undertrained::test_trained_twin_is_not_undertrained"]),
@@ -33,6 +36,15 @@ COVERAGE = {
     "class-imbalance": (["test_data_rules::test_majority_collapse_is_class_imbalance"],
                         ["test_data_rules::test_imbalanced_but_separable_twin_is_not_flagged"]),
 }
+
+
+for _info in pkgutil.iter_modules([str(Path(__file__).parent)]):
+    if _info.name.startswith("test_") and _info.name != "test_registry":
+        _module = importlib.import_module(f"{__package__}.{_info.name}")
+        for _cause, (_faulty, _healthy) in getattr(_module, "COVERAGE", {}).items():
+            _known = COVERAGE.setdefault(_cause, ([], []))
+            _known[0].extend(_faulty)
+            _known[1].extend(_healthy)
 
 
 @pytest.mark.parametrize("rule", all_rules(), ids=lambda r: r.code)
