@@ -30,12 +30,22 @@ MAX_EXPERIMENT_ROUNDS = 3
 
 
 def control_spec(name: str, spec: TrainSpec, lr: float) -> TrainSpec | None:
-    """The training run a control experiment stands for: ``lr/K``, ``lr*K`` or ``reinit``.
+    """The training run a control experiment stands for: ``lr/K``, ``lr*K``, ``reinit``,
+    ``standardize-x`` (inputs standardized with training statistics) or ``standardize-y``
+    (regression targets standardized; its outputs are mapped back to the original units).
 
     Each differs from the recorded run in that one setting only (same data, steps and seed).
     """
     if name == "reinit":
         return replace(spec, reinit=True, record=False)
+    if name == "standardize-x":
+        mean, std = _finite_stats(spec.x)
+        return replace(spec, x=(spec.x - mean) / std, x_val=(spec.x_val - mean) / std,
+                       probe_x=None if spec.probe_x is None else (spec.probe_x - mean) / std, record=False)
+    if name == "standardize-y" and spec.task == "regression":
+        mean, std = _finite_stats(np.asarray(spec.y, dtype=np.float32))
+        return replace(spec, y=(spec.y - mean) / std, y_val=(spec.y_val - mean) / std,
+                       record=False, target_scale=(mean, std))
     for op, scale in (("/", lambda k: 1 / k), ("*", lambda k: k)):
         if name.startswith(f"lr{op}"):
             try:
@@ -152,6 +162,10 @@ def diagnose(model, x, y=None, *, validation_data=None, loss=None, optimizer=Non
                                f"experiment {name}", errors)
             ev.controls[name] = control
             if control is not None:
+                if planned.target_scale is not None:  # back to the user's units
+                    mean, std = planned.target_scale
+                    control.final_val_outputs = control.final_val_outputs * std + mean
+                    control.final_train_outputs = control.final_train_outputs * std + mean
                 ev.control_val[name] = summarize(control.final_val_outputs, y_val, val_profile)
                 experiments.append(_experiment_entry(name, control))
 
@@ -174,6 +188,16 @@ def diagnose(model, x, y=None, *, validation_data=None, loss=None, optimizer=Non
         details=_details(ev, y_val),
         seconds=time.perf_counter() - started,
     )
+
+
+def _finite_stats(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-column mean and std over finite values; std 1 where a column is constant."""
+    flat = np.where(np.isfinite(a), a, np.nan).astype(np.float64)
+    with np.errstate(all="ignore"):
+        mean = np.nan_to_num(np.nanmean(flat, axis=0))
+        std = np.nan_to_num(np.nanstd(flat, axis=0), nan=1.0)
+    std[std == 0] = 1.0
+    return mean.astype(np.float32), std.astype(np.float32)
 
 
 def infer_task(profile: ModelProfile, y: np.ndarray) -> tuple[str, int]:

@@ -45,6 +45,7 @@ class TrainSpec:
     time_limit: float | None = None
     record: bool = True
     reinit: bool = False
+    target_scale: tuple | None = None  # (mean, std) when y was standardized for this run
     max_eval_points: int = 60
     max_grad_records: int = 200
     n_probes: int = 8
