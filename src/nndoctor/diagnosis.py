@@ -16,7 +16,11 @@ import numpy as np
 from sklearn.model_selection import train_test_split
 
 from . import _validation as v
-from .adapters import Adapter, TrainSpec, adapter_for
+from .adapters import TrainSpec, adapter_for
+from .experiments import EXPERIMENTS, ExperimentContext, run_experiment
+from .experiments._base import load_all as load_experiments
+from .experiments.controls import control_spec
+from .experiments.fix_and_retrain import verify_fix
 from .evidence.data import DataProfile, decode_labels, profile_data
 from .evidence.model import ModelProfile
 from .evidence.outputs import PredictionSummary, summarize_predictions, to_probabilities
@@ -27,33 +31,6 @@ from .rules import Evidence, RuledOut, all_rules
 DEFAULT_BATCH_SIZE = 32
 PROBE_SIZE = 64
 MAX_EXPERIMENT_ROUNDS = 3
-
-
-def control_spec(name: str, spec: TrainSpec, lr: float) -> TrainSpec | None:
-    """The training run a control experiment stands for: ``lr/K``, ``lr*K``, ``reinit``,
-    ``standardize-x`` (inputs standardized with training statistics) or ``standardize-y``
-    (regression targets standardized; its outputs are mapped back to the original units).
-
-    Each differs from the recorded run in that one setting only (same data, steps and seed).
-    """
-    if name == "reinit":
-        return replace(spec, reinit=True, record=False)
-    if name == "standardize-x":
-        mean, std = _finite_stats(spec.x)
-        return replace(spec, x=(spec.x - mean) / std, x_val=(spec.x_val - mean) / std,
-                       probe_x=None if spec.probe_x is None else (spec.probe_x - mean) / std, record=False)
-    if name == "standardize-y" and spec.task == "regression":
-        mean, std = _finite_stats(np.asarray(spec.y, dtype=np.float32))
-        return replace(spec, y=(spec.y - mean) / std, y_val=(spec.y_val - mean) / std,
-                       record=False, target_scale=(mean, std))
-    for op, scale in (("/", lambda k: 1 / k), ("*", lambda k: k)):
-        if name.startswith(f"lr{op}"):
-            try:
-                factor = scale(float(name[3:]))
-            except ValueError:
-                return None
-            return replace(spec, lr=lr * factor, record=False)
-    return None
 
 
 def diagnose(model, x, y=None, *, validation_data=None, loss=None, optimizer=None, lr=None,
@@ -132,42 +109,63 @@ def diagnose(model, x, y=None, *, validation_data=None, loss=None, optimizer=Non
     experiments, errors = [], []
     say(f"nndoctor: training a copy for {spec.epochs} epochs ({spec.total_steps} steps)")
     run = _attempt(lambda: adapter.train_copy(spec), "experiment recorded_run", errors)
+    if run is None and errors:  # static rules quote the framework's own words
+        ev.run_error = errors[-1]["error"]
     if run is not None:
         ev.run = run
         experiments.append(_experiment_entry("recorded_run", run))
         ev.trained_train = summarize(run.final_train_outputs, y_train, train_profile)
         ev.trained_val = summarize(run.final_val_outputs, y_val, val_profile)
 
-    rules = [rule_cls() for rule_cls in all_rules()]
+    ctx = ExperimentContext(adapter=adapter, spec=spec, profile=profile, task=task,
+                            n_classes=n_classes, labels_train=train_profile.labels,
+                            labels_val=val_profile.labels, majority=train_profile.majority_share,
+                            deadline=started + budget.seconds)
     base_lr = run.lr_used if run is not None else None
+
+    def run_control(name: str, seed: int | None = None):
+        """One control run (see experiments/controls.py), scored on the validation data."""
+        planned = control_spec(name, spec, base_lr)
+        if planned is None:
+            raise ValueError(f"unknown experiment {name!r}")
+        remaining = ctx.seconds_left()
+        if remaining < 1.0:
+            raise TimeoutError("skipped: the time budget is spent")
+        planned = replace(planned, time_limit=remaining, seed=spec.seed if seed is None else seed)
+        say(f"nndoctor: experiment {name}" + (f" (seed {seed})" if seed is not None else ""))
+        control = adapter.train_copy(planned)
+        if planned.target_scale is not None:  # back to the user's units
+            mean, std = planned.target_scale
+            control.final_val_outputs = control.final_val_outputs * std + mean
+            control.final_train_outputs = control.final_train_outputs * std + mean
+        experiments.append(_experiment_entry(name if seed is None else f"{name} (seed {seed})", control))
+        return control, summarize(control.final_val_outputs, y_val, val_profile)
+
+    def run_named(name: str) -> None:
+        if name in EXPERIMENTS:
+            entry = _attempt(lambda: run_experiment(name, ctx), f"experiment {name}", errors)
+            ev.experiments[name] = entry["result"] if entry else None
+            if entry:
+                experiments.append(entry)
+            return
+        outcome = _attempt(lambda: run_control(name), f"experiment {name}", errors) if base_lr else None
+        ev.controls[name] = outcome[0] if outcome else None
+        if outcome:
+            ev.control_val[name] = outcome[1]
+
+    for name, fn in load_experiments().items():
+        if fn.always and run is not None:
+            run_named(name)
+    rules = [rule_cls() for rule_cls in all_rules()]
     for _ in range(MAX_EXPERIMENT_ROUNDS):  # a rule may ask again after seeing a result
         wanted = set()
         for rule in rules:
             wanted |= _attempt(lambda: rule.wants(ev), f"rule {rule.code}", errors) or set()
-        wanted -= set(ev.controls)
-        if not wanted or base_lr is None:
+        wanted -= set(ev.controls) | set(ev.experiments)
+        if not wanted or run is None:
             break
         for name in sorted(wanted):
-            remaining = budget.seconds - (time.perf_counter() - started)
-            planned = control_spec(name, spec, base_lr)
-            if planned is None:
-                errors.append({"where": f"experiment {name}", "error": "unknown experiment"})
-                continue
-            if remaining < 1.0:
-                errors.append({"where": f"experiment {name}", "error": "skipped: the time budget is spent"})
-                ev.controls[name] = None
-                continue
-            say(f"nndoctor: experiment {name}")
-            control = _attempt(lambda: adapter.train_copy(replace(planned, time_limit=remaining)),
-                               f"experiment {name}", errors)
-            ev.controls[name] = control
-            if control is not None:
-                if planned.target_scale is not None:  # back to the user's units
-                    mean, std = planned.target_scale
-                    control.final_val_outputs = control.final_val_outputs * std + mean
-                    control.final_train_outputs = control.final_train_outputs * std + mean
-                ev.control_val[name] = summarize(control.final_val_outputs, y_val, val_profile)
-                experiments.append(_experiment_entry(name, control))
+            run_named(name)
 
     findings, ruled_out = [], []
     for rule in rules:
@@ -176,6 +174,10 @@ def diagnose(model, x, y=None, *, validation_data=None, loss=None, optimizer=Non
             findings.append(answer)
         elif isinstance(answer, RuledOut):
             ruled_out.append({"cause": rule.cause, "rule": rule.code, "why": answer.why})
+
+    top = min((f for f in findings if f.severity in ("error", "warning")), key=lambda f: f.rank_key, default=None)
+    if top is not None and run is not None:
+        _attempt(lambda: _verify_fix(top, ev, run_control, experiments), "experiment fix_and_retrain", errors)
 
     return Diagnosis(
         task={"kind": task, "n_classes": n_classes if task == "classification" else None,
@@ -188,16 +190,6 @@ def diagnose(model, x, y=None, *, validation_data=None, loss=None, optimizer=Non
         details=_details(ev, y_val),
         seconds=time.perf_counter() - started,
     )
-
-
-def _finite_stats(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per-column mean and std over finite values; std 1 where a column is constant."""
-    flat = np.where(np.isfinite(a), a, np.nan).astype(np.float64)
-    with np.errstate(all="ignore"):
-        mean = np.nan_to_num(np.nanmean(flat, axis=0))
-        std = np.nan_to_num(np.nanstd(flat, axis=0), nan=1.0)
-    std[std == 0] = 1.0
-    return mean.astype(np.float32), std.astype(np.float32)
 
 
 def infer_task(profile: ModelProfile, y: np.ndarray) -> tuple[str, int]:
@@ -254,6 +246,16 @@ def _summarizer(profile, task, n_classes, train_profile):
                                      loss_name=profile.loss_name, labels=data.labels,
                                      majority=majority)
     return summarize
+
+
+def _verify_fix(finding: Finding, ev: Evidence, run_control, experiments: list) -> None:
+    """Apply the finding's fix to fresh copies (3 seeds) and fill ``finding.verified``."""
+    start = time.perf_counter()
+    result = verify_fix(finding, ev, run_control)
+    if result is not None:
+        finding.verified = result
+        experiments.append({"name": "fix_and_retrain", "seconds": round(time.perf_counter() - start, 3),
+                            "result": result})
 
 
 def _attempt(fn, where: str, errors: list):
@@ -322,6 +324,8 @@ def _confusion(ev: Evidence, outputs) -> list[list[int]] | None:
     probs = to_probabilities(np.nan_to_num(np.asarray(outputs, dtype=float)),
                              ev.model.output_activation, ev.model.loss_name)
     labels = ev.val.labels
-    keep = labels >= 0
+    keep = (labels >= 0) & (labels < ev.n_classes)  # continuous targets round to any integer
+    if not keep.any():
+        return np.zeros((ev.n_classes, ev.n_classes), dtype=int).tolist()
     return confusion_matrix(labels[keep], probs.argmax(axis=1)[keep],
                             labels=list(range(ev.n_classes))).tolist()

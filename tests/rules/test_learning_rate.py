@@ -16,7 +16,7 @@ def test_absurd_sgd_lr_is_lr_too_high(framework):
     x_train, x_val, y_train, y_val = _data()
     model = mlp(framework, 4, 3)
     kwargs = setup(framework, model, optimizer="sgd", lr=200.0)
-    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget="quick", **kwargs)
+    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget="standard", **kwargs)
     assert d.primary_cause == "lr-too-high"
     finding = d.primary
     assert finding.severity == "error"
@@ -28,7 +28,7 @@ def test_tiny_lr_is_lr_too_low(framework):
     x_train, x_val, y_train, y_val = _data()
     model = mlp(framework, 4, 3)
     kwargs = setup(framework, model, optimizer="sgd", lr=1e-5)
-    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget="quick", **kwargs)
+    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget="standard", **kwargs)
     assert d.primary_cause == "lr-too-low"
     finding = d.primary
     assert finding.evidence["control_lr"] > 1e-5
@@ -39,7 +39,7 @@ def test_good_lr_twin_has_no_lr_finding(framework):
     x_train, x_val, y_train, y_val = _data()
     model = mlp(framework, 4, 3)
     kwargs = setup(framework, model, optimizer="sgd", lr=0.05)
-    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget="quick", **kwargs)
+    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget="standard", **kwargs)
     found = causes(d)
     assert "lr-too-high" not in found and "lr-too-low" not in found
     assert any(r["cause"] == "lr-too-high" for r in d.ruled_out)
@@ -54,7 +54,7 @@ def test_seed_regression_large_lr_oscillates_small_lr_does_not(framework):
     for lr in (1.0, 0.01):
         model = _linear(framework)
         kwargs = setup(framework, model, loss="mse", lr=lr)
-        verdicts[lr] = diagnose(model, x, y, budget="quick", epochs=150, **kwargs)
+        verdicts[lr] = diagnose(model, x, y, budget="standard", epochs=150, **kwargs)
     assert "lr-too-high" in causes(verdicts[1.0])
     assert "lr-too-high" not in causes(verdicts[0.01])
 

@@ -28,7 +28,9 @@ class TrainSpec:
     ``lr=None`` keeps the model's own learning rate. ``time_limit`` (seconds) stops training
     early; the record says so in ``stopped_early``. ``reinit`` replaces the starting weights by a
     standard init (`standard_init`) before training. ``record=False`` skips gradient and probe
-    recording (control runs only need the loss and metrics).
+    recording (control runs only need the loss and metrics). ``clip_norm`` clips the
+    global gradient norm before each step; ``unfreeze`` makes every parameter trainable and
+    builds the optimizer over all of them (frozen layers and a mis-built optimizer undone).
     """
 
     x: np.ndarray
@@ -46,6 +48,8 @@ class TrainSpec:
     record: bool = True
     reinit: bool = False
     target_scale: tuple | None = None  # (mean, std) when y was standardized for this run
+    clip_norm: float | None = None  # clip the global gradient norm to this before each step
+    unfreeze: bool = False  # train every parameter, with an optimizer over all of them
     max_eval_points: int = 60
     max_grad_records: int = 200
     n_probes: int = 8
@@ -142,6 +146,17 @@ def probe_snapshot(step: int, activations: dict[str, tuple[np.ndarray, str | Non
                                   loss_name=profile.loss_name, labels=labels)
         entropy, hist = s.mean_entropy, s.predicted_histogram
     return ProbeSnapshot(step, layers, entropy, hist)
+
+
+def stop_reason(spec: TrainSpec, record, elapsed: float, epoch: int) -> str | None:
+    """Why training should stop after this epoch: the time limit, or a loss gone NaN/inf
+    (every later step would be NaN too; stopping saves the rest of the budget)."""
+    if record.epoch_train_loss and not math.isfinite(record.epoch_train_loss[-1]):
+        step = record.nonfinite_step
+        return f"loss became NaN/inf at step {step}; stopped after epoch {epoch}"
+    if spec.time_limit is not None and elapsed > spec.time_limit:
+        return f"time limit {spec.time_limit:.0f}s reached after epoch {epoch}"
+    return None
 
 
 def update_ratio(before: np.ndarray, after: np.ndarray) -> float:

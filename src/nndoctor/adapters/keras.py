@@ -24,7 +24,7 @@ from keras.src.losses.losses import LossFunctionWrapper
 from ..evidence.data import decode_labels
 from ..evidence.model import LayerInfo, ModelProfile
 from ..evidence.run import RunRecord
-from ._base import Adapter, TrainSpec, probe_snapshot, score, standard_init, update_ratio
+from ._base import Adapter, TrainSpec, probe_snapshot, score, standard_init, stop_reason, update_ratio
 
 ALIASES = {"mean_squared_error": "mse", "mean_absolute_error": "mae", "huber_loss": "huber",
            "logcosh": "log_cosh", "mean_squared_logarithmic_error": "msle"}
@@ -195,6 +195,30 @@ def _rng_kept(seed: int):
                 torch.cuda.set_rng_state_all(cuda_state)
 
 
+def _compiled_metrics(model) -> list[str]:
+    """Names of the metrics ``compile`` was given (``metrics`` and ``weighted_metrics``)."""
+    if not getattr(model, "compiled", False):
+        return []
+    config = model.get_compile_config() or {}
+    names = []
+
+    def add(entry):
+        if isinstance(entry, (list, tuple)):
+            for item in entry:
+                add(item)
+        elif isinstance(entry, dict) and "class_name" not in entry:  # per-output metrics
+            add(list(entry.values()))
+        elif isinstance(entry, dict):  # a serialized Metric
+            names.append(str(entry.get("config", {}).get("name") or _snake(entry["class_name"])))
+        elif isinstance(entry, str):
+            names.append(entry)
+        elif entry is not None:
+            names.append(getattr(entry, "name", None) or getattr(entry, "__name__", type(entry).__name__))
+
+    add([config.get("metrics"), config.get("weighted_metrics")])
+    return names
+
+
 class KerasAdapter(Adapter):
     framework = "keras"
 
@@ -212,6 +236,7 @@ class KerasAdapter(Adapter):
         if self._profile is not None:
             return self._profile
         layers, pending, output_activation = [], None, None
+        trainable_ids = {id(w) for w in self.model.trainable_weights}
         for layer in _flat_layers(self.model):
             kind, weight, bias, units, act = "other", None, None, None, _own_activation(layer)
             if isinstance(layer, keras.layers.Dense):
@@ -231,6 +256,8 @@ class KerasAdapter(Adapter):
             if kind not in {"dense", "conv", "activation"}:
                 act = None
             info = LayerInfo(layer.name, kind, units, act, weight, bias)
+            if weight is not None:  # trainable only if the layer and every model around it are
+                info.trainable = id(layer.kernel) in trainable_ids
             layers.append(info)
             if kind in {"dense", "conv", "activation"}:
                 output_activation = act
@@ -254,6 +281,8 @@ class KerasAdapter(Adapter):
             lr=self.lr,
             has_dropout=any(layer.kind == "dropout" for layer in layers),
             has_batchnorm=any(layer.kind == "batchnorm" for layer in layers),
+            extra={"trainable_params": int(sum(np.prod(w.shape) for w in self.model.trainable_weights)),
+                   "metrics": _compiled_metrics(self.model), "backend": keras.backend.backend()},
         )
         return self._profile
 
@@ -312,6 +341,11 @@ class KerasAdapter(Adapter):
             config = copy.deepcopy(self.opt_config)  # from_config consumes its argument
             if spec.lr is not None:
                 config["learning_rate"] = float(spec.lr)
+            if spec.clip_norm is not None:  # Keras accepts one of the three clipping options
+                config.update(global_clipnorm=float(spec.clip_norm), clipnorm=None, clipvalue=None)
+            if spec.unfreeze:
+                for layer in [clone] + _flat_layers(clone):
+                    layer.trainable = True
             clone.compile(loss=self.loss_fn, optimizer=self.opt_cls.from_config(config))
             return self._train(clone, spec, lr)
 
@@ -512,8 +546,9 @@ class _Recorder(keras.callbacks.Callback):
             float(np.average(self.epoch_losses, weights=self.epoch_sizes)) if self.epoch_losses else math.nan)
         if epoch in self.eval_at:
             self.adapter._evaluate(self.clone, spec, record, epoch)
-        if spec.time_limit is not None and time.perf_counter() - self.start > spec.time_limit:
-            record.stopped_early = f"time limit {spec.time_limit:.0f}s reached after epoch {epoch}"
+        stop = stop_reason(spec, record, time.perf_counter() - self.start, epoch)
+        if stop:
+            record.stopped_early = stop
             if epoch not in self.eval_at:
                 self.adapter._evaluate(self.clone, spec, record, epoch)
             self.clone.stop_training = True

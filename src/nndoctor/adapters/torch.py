@@ -16,7 +16,7 @@ from torch import nn
 from ..evidence.data import decode_labels
 from ..evidence.model import LayerInfo, ModelProfile
 from ..evidence.run import RunRecord
-from ._base import Adapter, TrainSpec, probe_snapshot, score, standard_init, update_ratio
+from ._base import Adapter, TrainSpec, probe_snapshot, score, standard_init, stop_reason, update_ratio
 
 LOSS_NAMES = {
     "cross_entropy": nn.CrossEntropyLoss, "crossentropy": nn.CrossEntropyLoss,
@@ -116,6 +116,17 @@ def _optimizer_factory(optimizer, lr):
                     f"optimizer, or a name. Got {type(optimizer).__name__} instead.")
 
 
+def _optimizer_coverage(optimizer, model: nn.Module) -> list[bool] | None:
+    """For an optimizer *instance*: which of the model's parameters it holds (in
+    ``model.parameters()`` order). An instance built over another model's parameters (or a
+    model re-created after its optimizer) holds none, and ``step()`` never changes this model:
+    the copies are trained the same way. None for a class, name or factory."""
+    if not isinstance(optimizer, torch.optim.Optimizer):
+        return None
+    held = {id(p) for group in optimizer.param_groups for p in group["params"]}
+    return [id(p) in held for p in model.parameters()]
+
+
 @contextmanager
 def _modes_kept(model: nn.Module):
     """Restore every submodule's train/eval flag on exit."""
@@ -158,6 +169,7 @@ class TorchAdapter(Adapter):
         self.model = model
         self.loss_fn, self.loss_cls = _resolve_loss(loss)
         self.make_optimizer, self.optimizer_name, self.lr = _optimizer_factory(optimizer, lr)
+        self._covered = _optimizer_coverage(optimizer, model)
         self._leaves = _leaf_modules(model)
         self._profile = None
 
@@ -183,6 +195,8 @@ class TorchAdapter(Adapter):
             if kind in {"dense", "conv"} and getattr(module, "bias", None) is not None:
                 bias = module.bias.detach().cpu().numpy().copy()
             info = LayerInfo(name or type(module).__name__, kind, units, act, weight, bias)
+            if weight is not None:
+                info.trainable = all(p.requires_grad for p in module.parameters(recurse=False))
             layers.append(info)
             if kind in {"dense", "conv"}:
                 pending = info
@@ -208,8 +222,21 @@ class TorchAdapter(Adapter):
             lr=self.lr,
             has_dropout=any(layer.kind == "dropout" for layer in layers),
             has_batchnorm=any(layer.kind == "batchnorm" for layer in layers),
+            extra=self._trainable_extra(),
         )
         return self._profile
+
+    def _trainable_extra(self) -> dict:
+        """Parameter counts the optimizer can reach: ``trainable_params`` (requires_grad) and,
+        for an optimizer instance, ``optimizer_param_coverage`` (the share of the model's
+        parameters, by count, that the instance holds)."""
+        params = list(self.model.parameters())
+        extra = {"trainable_params": sum(p.numel() for p in params if p.requires_grad)}
+        if self._covered is not None:
+            total = sum(p.numel() for p in params)
+            held = sum(p.numel() for p, c in zip(params, self._covered) if c)
+            extra["optimizer_param_coverage"] = held / total if total else 1.0
+        return extra
 
     # -- inference on the user's model -----------------------------------------------------
     def _device(self, model):
@@ -281,7 +308,7 @@ class TorchAdapter(Adapter):
             p.grad = None
         if spec.reinit:
             self._reinit(model, rng)
-        optimizer = self.make_optimizer([p for p in model.parameters() if p.requires_grad], lr)
+        optimizer = self.make_optimizer(self._trained_params(model, spec), lr)
         dtype = next(model.parameters()).dtype
         x = torch.as_tensor(spec.x, dtype=dtype)
         x_val = torch.as_tensor(spec.x_val, dtype=dtype)
@@ -307,7 +334,8 @@ class TorchAdapter(Adapter):
                 out = model(x[idx])
                 loss = self.loss_fn(out, self._target(spec.y[idx], out.shape))
                 optimizer.zero_grad()
-                loss.backward()
+                if loss.requires_grad:  # not when every parameter is frozen or the graph detached
+                    loss.backward()
                 recording = spec.record and step % grad_every == 0
                 if recording:
                     record.grad_steps.append(step)
@@ -317,6 +345,8 @@ class TorchAdapter(Adapter):
                         record.grad_norm.setdefault(n, []).append(
                             float(g.norm()) if g is not None else 0.0)
                         before[n] = p.detach().clone()
+                if spec.clip_norm is not None:
+                    torch.nn.utils.clip_grad_norm_(model.parameters(), spec.clip_norm)
                 optimizer.step()
                 if recording:
                     for n, p in named:
@@ -331,8 +361,9 @@ class TorchAdapter(Adapter):
             record.epoch_train_loss.append(float(np.average(epoch_losses, weights=epoch_sizes)))
             if epoch in eval_at:
                 self._evaluate(model, spec, record, epoch, labels_train, labels_val)
-            if spec.time_limit is not None and time.perf_counter() - start > spec.time_limit:
-                record.stopped_early = f"time limit {spec.time_limit:.0f}s reached after epoch {epoch}"
+            stop = stop_reason(spec, record, time.perf_counter() - start, epoch)
+            if stop:
+                record.stopped_early = stop
                 if epoch not in eval_at:
                     self._evaluate(model, spec, record, epoch, labels_train, labels_val)
                 break
@@ -342,6 +373,21 @@ class TorchAdapter(Adapter):
         record.final_weights = [_kernel(m) for m in model.modules() if isinstance(m, WEIGHTED)]
         record.seconds = time.perf_counter() - start
         return record
+
+    def _trained_params(self, model: nn.Module, spec: TrainSpec) -> list:
+        """The copy's parameters the user's optimizer would step: those with requires_grad and,
+        for an optimizer instance, those it holds. If it holds none of them, it steps a
+        stand-in tensor, as the user's steps parameters outside the model."""
+        params = list(model.parameters())
+        if spec.unfreeze:
+            for p in params:
+                p.requires_grad_(True)
+            return params
+        covered = self._covered if self._covered is not None and len(self._covered) == len(params) \
+            else [True] * len(params)
+        chosen = [p for p, c in zip(params, covered) if c and p.requires_grad]
+        return chosen or [torch.zeros(1, dtype=params[0].dtype if params else torch.float32,
+                                      requires_grad=True)]
 
     def _reinit(self, model: nn.Module, rng: np.random.Generator) -> None:
         """Standard init for every dense/conv layer of the copy, zero biases."""

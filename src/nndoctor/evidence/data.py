@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -30,6 +30,26 @@ class DataProfile:
     target_std: float | None
     label_run_fraction: float | None
     expected_run_fraction: float | None
+    # per flattened input feature, over finite values; per class as (classes, features) rows
+    # (NaN for an absent class; None for regression or more than MAX_CLASS_STATS values)
+    feature_mean: np.ndarray | None = None
+    feature_std: np.ndarray | None = None
+    class_feature_mean: np.ndarray | None = None
+    class_feature_std: np.ndarray | None = None
+    targets: np.ndarray | None = field(default=None, repr=False)  # y as given (any task)
+
+    @property
+    def target_shape(self) -> tuple[int, ...] | None:
+        """One sample's target shape: () for (N,) targets, (1,) for (N, 1), (C,) for one-hot."""
+        return None if self.targets is None else tuple(self.targets.shape[1:])
+
+    @property
+    def integer_targets(self) -> bool | None:
+        """Whether every finite target is a whole number (class indices or one-hot)."""
+        if self.targets is None:
+            return None
+        finite = self.targets[np.isfinite(self.targets)]
+        return bool(finite.size == 0 or np.abs(finite - np.rint(finite)).max() <= 1e-6)
 
     @property
     def majority_share(self) -> float | None:
@@ -115,4 +135,24 @@ def profile_data(x: np.ndarray, y: np.ndarray, task: str, n_classes: int | None)
         target_std=target_std,
         label_run_fraction=run_fraction,
         expected_run_fraction=expected_run,
+        feature_mean=col_mean,
+        feature_std=col_std,
+        **_class_feature_stats(flat, finite_x, labels, counts),
+        targets=np.asarray(y),
     )
+
+
+MAX_CLASS_STATS = 2_000_000  # classes x features kept per profile
+
+
+def _class_feature_stats(flat, finite_x, labels, counts) -> dict:
+    """Per-class feature means and stds (NaN rows for classes without samples)."""
+    if labels is None or not counts or len(counts) * flat.shape[1] > MAX_CLASS_STATS:
+        return {}
+    means = np.full((len(counts), flat.shape[1]), np.nan)
+    stds = np.full_like(means, np.nan)
+    with np.errstate(all="ignore"):
+        for k in np.flatnonzero(counts):
+            rows = np.where(finite_x[labels == k], flat[labels == k], np.nan)
+            means[k], stds[k] = np.nanmean(rows, axis=0), np.nanstd(rows, axis=0)
+    return {"class_feature_mean": means, "class_feature_std": stds}

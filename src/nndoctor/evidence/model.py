@@ -22,6 +22,7 @@ class LayerInfo:
     activation: str | None = None
     weight: np.ndarray | None = None
     bias: np.ndarray | None = None
+    trainable: bool | None = None  # whether the optimizer may change its weights (None: no weights)
 
     @property
     def fan_in(self) -> int | None:
@@ -68,7 +69,8 @@ class ModelProfile:
         return {
             "framework": self.framework,
             "layers": [{"name": layer.name, "kind": layer.kind, "units": layer.units,
-                        "activation": layer.activation} for layer in self.layers],
+                        "activation": layer.activation, "trainable": layer.trainable}
+                       for layer in self.layers],
             "n_params": self.n_params,
             "output_units": self.output_units,
             "output_activation": self.output_activation,

@@ -53,6 +53,8 @@ class Evidence:
     trained_val: PredictionSummary | None = None
     controls: dict[str, RunRecord | None] = field(default_factory=dict)
     control_val: dict[str, PredictionSummary] = field(default_factory=dict)
+    experiments: dict[str, dict] = field(default_factory=dict)  # name -> result, see experiments/
+    run_error: str | None = None  # why the recorded run failed ("Type: message"), if it did
 
     @property
     def given_learned(self) -> bool:

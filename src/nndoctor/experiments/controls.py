@@ -1,0 +1,64 @@
+"""Control runs: the recorded run again with exactly one setting changed.
+
+``same`` (unchanged: another seed), ``lr/K`` and ``lr*K`` (learning rate divided or multiplied by K), ``reinit`` (a standard init
+instead of the given starting weights), ``standardize-x`` (inputs standardized with training
+statistics), ``standardize-y`` (regression targets standardized; the engine maps outputs back to
+the original units), ``clip`` (the gradient norm clipped to `CLIP_NORM`, same LR), ``unfreeze``
+(every parameter trainable, the optimizer over all of them). Same data, steps and seed otherwise, so a difference in outcome is the
+effect of that one setting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from ..adapters import TrainSpec
+
+CLIP_NORM = 1.0  # the `clip` control's gradient-norm limit (the usual default in both frameworks)
+
+
+def control_spec(name: str, spec: TrainSpec, lr: float) -> TrainSpec | None:
+    """The training run a control experiment stands for: ``lr/K``, ``lr*K``, ``reinit``,
+    ``standardize-x`` (inputs standardized with training statistics), ``standardize-y``
+    (regression targets standardized; its outputs are mapped back to the original units),
+    ``clip`` (the global gradient norm clipped to `CLIP_NORM` before each step, same LR) or
+    ``unfreeze`` (every parameter trainable, the optimizer built over all of them).
+
+    Each differs from the recorded run in that one setting only (same data, steps and seed).
+    """
+    if name == "same":
+        return replace(spec, record=False)
+    if name == "reinit":
+        return replace(spec, reinit=True, record=False)
+    if name == "clip":
+        return replace(spec, clip_norm=CLIP_NORM, record=False)
+    if name == "unfreeze":
+        return replace(spec, unfreeze=True, record=False)
+    if name == "standardize-x":
+        mean, std = _finite_stats(spec.x)
+        return replace(spec, x=(spec.x - mean) / std, x_val=(spec.x_val - mean) / std,
+                       probe_x=None if spec.probe_x is None else (spec.probe_x - mean) / std, record=False)
+    if name == "standardize-y" and spec.task == "regression":
+        mean, std = _finite_stats(np.asarray(spec.y, dtype=np.float32))
+        return replace(spec, y=(spec.y - mean) / std, y_val=(spec.y_val - mean) / std,
+                       record=False, target_scale=(mean, std))
+    for op, scale in (("/", lambda k: 1 / k), ("*", lambda k: k)):
+        if name.startswith(f"lr{op}"):
+            try:
+                factor = scale(float(name[3:]))
+            except ValueError:
+                return None
+            return replace(spec, lr=lr * factor, record=False)
+    return None
+
+
+def _finite_stats(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-column mean and std over finite values; std 1 where a column is constant."""
+    flat = np.where(np.isfinite(a), a, np.nan).astype(np.float64)
+    with np.errstate(all="ignore"):
+        mean = np.nan_to_num(np.nanmean(flat, axis=0))
+        std = np.nan_to_num(np.nanstd(flat, axis=0), nan=1.0)
+    std[std == 0] = 1.0
+    return mean.astype(np.float32), std.astype(np.float32)

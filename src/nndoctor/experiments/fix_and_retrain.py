@@ -1,0 +1,69 @@
+"""fix_and_retrain: apply the top finding's fix to fresh copies and measure what it buys.
+
+The fix is the control run that confirmed the finding (a new learning rate, a standard re-init,
+standardized inputs or targets, clipped gradients, every parameter trainable), or, for an
+untrained model, the training itself. It is retrained from the user's starting weights with 3
+seeds (shuffling/dropout differ); the median seed is reported with its Wilson interval, next to the same metric before the fix.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from ..evidence.outputs import PredictionSummary
+from ..findings import Finding
+
+SEEDS = 3
+CONTROL = re.compile(r"^(lr[/*][0-9.e+-]+|reinit|standardize-x|standardize-y|same|clip|unfreeze)$")
+BY_CAUSE = {"symmetric-init": "reinit", "bad-init-scale": "reinit", "unscaled-inputs": "standardize-x",
+            "unscaled-targets": "standardize-y", "undertrained": "same"}
+
+
+def fix_control(finding: Finding) -> str | None:
+    """The control run that applies this finding's fix, if one does."""
+    for name in finding.confirmed_by:
+        if CONTROL.match(name):
+            return name
+    return BY_CAUSE.get(finding.cause)
+
+
+def verify_fix(finding: Finding, ev, run_control) -> dict | None:
+    """Retrain with the fix (3 seeds); ``run_control(name, seed)`` -> (RunRecord, PredictionSummary)."""
+    name = fix_control(finding)
+    if name is None or ev.run is None:
+        return None
+    before = ev.given_val if finding.cause == "undertrained" else ev.trained_val
+    after = []
+    first = ev.trained_val if name == "same" else ev.control_val.get(name)
+    if first is not None:
+        after.append((ev.run.seed if hasattr(ev.run, "seed") else 0, first))
+    seed = 0
+    while len(after) < SEEDS:
+        seed += 1
+        after.append((seed, run_control(name, seed)[1]))
+    metric, value = _metric(ev.task)
+    values = [value(summary) for _, summary in after]
+    order = np.argsort([v if v is not None else -np.inf for v in values])
+    median = after[order[len(order) // 2]][1]
+    result = {
+        "metric": metric, "fix": name,
+        "before": value(before), "after": value(median),
+        "after_per_seed": values, "seeds": [s for s, _ in after],
+    }
+    if ev.task == "classification":
+        result["before_ci95"] = list(before.accuracy.ci95) if before and before.accuracy else None
+        result["after_ci95"] = list(median.accuracy.ci95) if median.accuracy else None
+        result["improved"] = bool(result["after_ci95"] and result["before"] is not None
+                                  and result["after_ci95"][0] > result["before"])
+    else:
+        result["improved"] = bool(result["after"] is not None and result["before"] is not None
+                                  and result["after"] - result["before"] > 0.1)
+    return result
+
+
+def _metric(task: str):
+    if task == "classification":
+        return "val_accuracy", lambda s: None if s is None or s.accuracy is None else s.accuracy.value
+    return "val_r2", lambda s: None if s is None else s.r2

@@ -1,0 +1,62 @@
+"""label_noise: how many training labels look wrong (cleanlab, out-of-sample probabilities).
+
+Probabilities come from a cross-validated logistic regression on the flattened, standardized
+inputs (fast, and independent of the network being diagnosed); cleanlab's confident joint then
+estimates the share of labels that disagree with what the inputs say.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from threadpoolctl import threadpool_limits
+
+from ..evidence.stats import wilson_interval
+from ._base import ExperimentContext, experiment
+
+MAX_SAMPLES = 5000
+FOLDS = 3
+
+
+@experiment("label_noise", always=True)
+def run(ctx: ExperimentContext) -> dict:
+    if ctx.task != "classification":
+        return {"skipped": "label noise is estimated for classification only"}
+    from cleanlab.count import estimate_joint
+    from cleanlab.filter import find_label_issues
+
+    x = np.asarray(ctx.spec.x, dtype=np.float64).reshape(len(ctx.spec.x), -1)[:MAX_SAMPLES]
+    labels = ctx.labels_train[:MAX_SAMPLES]
+    keep = labels >= 0
+    x, labels = x[keep], labels[keep]
+    present, counts = np.unique(labels, return_counts=True)
+    if len(present) < 2 or counts.min() < FOLDS:
+        return {"skipped": f"needs at least {FOLDS} samples in each of 2+ classes"}
+    dense = np.searchsorted(present, labels)  # cleanlab wants classes 0..K-1, all present
+    model = make_pipeline(SimpleImputer(), StandardScaler(), LogisticRegression(max_iter=300, C=0.1))
+    with threadpool_limits(limits=1):
+        probs = cross_val_predict(model, x, dense, method="predict_proba",
+                                  cv=StratifiedKFold(FOLDS, shuffle=True, random_state=ctx.spec.seed))
+    issues = find_label_issues(dense, probs)
+    joint = estimate_joint(dense, probs)
+    n = len(dense)
+    rate = float(1.0 - np.trace(joint))
+    confidence = probs[np.arange(n), dense]
+    suspicious = np.argsort(confidence)[:10]
+    flagged = int(issues.sum())
+    return {
+        "estimated_noise_rate": rate,
+        "ci95": list(wilson_interval(int(round(rate * n)), n)),
+        "flagged": flagged,
+        "flagged_fraction": flagged / n,
+        "n": n,
+        "probability_model_accuracy": float(np.mean(probs.argmax(axis=1) == dense)),
+        "majority_share": float(counts.max() / n),
+        "most_suspicious": [{"index": int(i), "label": int(present[dense[i]]),
+                             "suggested": int(present[probs[i].argmax()]),
+                             "label_probability": float(confidence[i])} for i in suspicious],
+    }

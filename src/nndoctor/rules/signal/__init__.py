@@ -1,0 +1,1 @@
+"""Rules about whether the labels carry learnable signal."""

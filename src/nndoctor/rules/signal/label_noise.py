@@ -1,0 +1,64 @@
+"""LN001: a sizable fraction of the training labels is wrong."""
+
+from __future__ import annotations
+
+from .._base import Evidence, Rule, RuledOut, fmt_pct
+
+NOISY = 0.15  # estimated share of wrong labels worth a warning
+VERY_NOISY = 0.25
+
+
+class LabelNoise(Rule):
+    """Flags training labels that disagree with what the inputs say, estimated with cleanlab.
+
+    ## What it does
+    Runs the `label_noise` experiment: out-of-sample class probabilities from a 3-fold
+    cross-validated logistic regression, then cleanlab's confident joint, whose off-diagonal
+    mass estimates the share of wrong labels (with a Wilson interval) and names the most
+    suspicious examples. Over 15% (interval above 10%) is reported; over 25% is an error.
+    Classes that truly overlap look like label noise to any estimator, so the message gives
+    the estimate, not a verdict on single examples; and when the inputs barely predict the
+    labels at all (accuracy under the majority share + 10 points) there is nothing to estimate
+    from (see `no-signal`).
+
+    ## Why is this bad?
+    Wrong labels cap what any model can reach and teach it contradictions; with many of them
+    the predictions look random on the classes they hit.
+
+    ## Example
+    ```python
+    y[rng.choice(len(y), len(y) // 3)] = rng.integers(0, 10, len(y) // 3)  # a third relabelled
+    ```
+
+    ## Fix
+    Review the most suspicious examples (`evidence["most_suspicious"]`), relabel or drop them,
+    or train with a noise-robust method (cleanlab's `CleanLearning`).
+    """
+
+    code = "LN001"
+    cause = "label-noise"
+    summary = "cleanlab estimates that a sizable share of the training labels is wrong"
+
+    def check(self, ev: Evidence):
+        result = ev.experiments.get("label_noise")
+        if not result or "estimated_noise_rate" not in result:
+            return None
+        rate, ci = result["estimated_noise_rate"], result["ci95"]
+        if result["probability_model_accuracy"] < result["majority_share"] + 0.1:
+            return RuledOut("the inputs predict the labels too poorly to tell which labels are wrong "
+                            f"(cross-validated accuracy {fmt_pct(result['probability_model_accuracy'])})")
+        if rate < NOISY or ci[0] < 0.10:
+            return RuledOut(f"cleanlab estimates {fmt_pct(rate)} of training labels wrong "
+                            f"(95% CI {fmt_pct(ci[0])}-{fmt_pct(ci[1])})")
+        worst = ", ".join(f"#{s['index']} labelled {s['label']} looks like {s['suggested']}"
+                          for s in result["most_suspicious"][:3])
+        return self.finding(
+            "error" if rate >= VERY_NOISY else "warning", 0.8 if rate >= VERY_NOISY else 0.6,
+            f"cleanlab estimates that {fmt_pct(rate)} of the {result['n']} training labels are wrong "
+            f"(95% CI {fmt_pct(ci[0])}-{fmt_pct(ci[1])}; {result['flagged']} flagged). Most suspicious: {worst}.",
+            {"estimated_noise_rate": rate, "ci95": ci, "flagged": result["flagged"],
+             "most_suspicious": result["most_suspicious"]},
+            "Review and relabel (or drop) the flagged examples, starting with the most suspicious; or "
+            "train with cleanlab.classification.CleanLearning.",
+            "cleanlab.filter.find_label_issues(labels, pred_probs)",
+            confirmed_by=["label_noise"])

@@ -1,0 +1,85 @@
+"""SG001: the labels carry no information about the inputs."""
+
+from __future__ import annotations
+
+from .._base import Evidence, Rule, RuledOut, fmt_score
+from .._measures import learned, score_of
+
+SAME = 0.05  # accuracy points (or R^2) within which real and shuffled labels count as equal
+BALANCED_GAIN = 0.15  # balanced accuracy above chance that shows signal in minority classes
+
+
+class NoSignal(Rule):
+    """Flags labels that nothing can predict: not the network, not a simple baseline, and the
+    network does as well on shuffled labels.
+
+    ## What it does
+    When a trained copy of the model does not beat the majority class (a binomial test) or
+    reaches R^2 under 0.3, it runs two experiments: the same training on randomly permuted
+    labels (`shuffled_label_control`) and scikit-learn baselines on the same split
+    (`simple_baseline`: logistic/ridge regression and gradient boosting). If the real labels
+    do no better than shuffled ones (within 5 points) and no baseline beats chance either (not
+    in accuracy, and not by 15 points of balanced accuracy, which catches minority classes that
+    carry signal on imbalanced data), the labels carry no signal the inputs can explain.
+
+    ## Why is this bad?
+    No model can learn a mapping that is not there: features and labels misaligned by a
+    shuffle or a different file order, the wrong target column, or truly unpredictable data.
+    Tuning the network cannot help.
+
+    ## Example
+    ```python
+    x = features.sample(frac=1.0).to_numpy()   # shuffled rows...
+    y = labels.to_numpy()                      # ...but not the labels
+    ```
+
+    ## Fix
+    Check that features and labels are aligned row by row (same order, same ids) and that the
+    target column is the intended one; verify on a few rows by hand.
+    """
+
+    code = "SG001"
+    cause = "no-signal"
+    summary = "nothing beats chance, and shuffled labels score the same as the real ones"
+
+    def wants(self, ev: Evidence) -> set[str]:
+        if ev.run is None or ev.run.nonfinite_step is not None:
+            return set()  # a NaN loss explains the failure to learn by itself
+        if learned(ev.trained_val, ev.task) or learned(ev.given_val, ev.task):
+            return set()
+        return {"shuffled_label_control"}
+
+    def check(self, ev: Evidence):
+        if ev.run is None:
+            return None
+        real = score_of(ev.trained_val, ev.task)
+        baseline = ev.experiments.get("simple_baseline") or {}
+        if learned(ev.trained_val, ev.task) or learned(ev.given_val, ev.task):
+            return RuledOut(f"the network learns: {fmt_score(real, ev.task)} on validation")
+        control = ev.experiments.get("shuffled_label_control")
+        if not control or real is None:
+            return None
+        shuffled = control.get("control_score")
+        if ev.task == "classification":
+            balanced_gain = (baseline.get("best_balanced_accuracy") or 0) - (baseline.get("chance_balanced_accuracy") or 1)
+            baseline_learns = bool(baseline.get("best_better_than_majority")) or balanced_gain > BALANCED_GAIN
+        else:
+            baseline_learns = (baseline.get("best_score") or -1) > 0.1
+        evidence = {"real_label_score": real, "shuffled_label_score": shuffled,
+                    "baseline": baseline.get("best"), "baseline_score": baseline.get("best_score"),
+                    "baseline_beats_chance": baseline_learns}
+        if baseline_learns:
+            return RuledOut(f"a simple baseline ({baseline.get('best')}) reaches "
+                            f"{fmt_score(baseline.get('best_score'), ev.task)}: the data has signal")
+        if shuffled is None or real - shuffled > SAME:
+            return RuledOut(f"real labels {fmt_score(real, ev.task)} vs shuffled {fmt_score(shuffled, ev.task)}")
+        return self.finding(
+            "error", 0.9,
+            f"Nothing predicts these labels: the trained network scores {fmt_score(real, ev.task)}, the same "
+            f"training on shuffled labels {fmt_score(shuffled, ev.task)}, and the best simple baseline "
+            f"({baseline.get('best')}) {fmt_score(baseline.get('best_score'), ev.task)}, no better than chance.",
+            evidence,
+            "Check that features and labels line up row by row (same order and ids) and that the target "
+            "column is the right one.",
+            "assert (features.index == labels.index).all()",
+            confirmed_by=["shuffled_label_control", "simple_baseline"])
