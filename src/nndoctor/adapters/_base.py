@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
@@ -31,6 +32,9 @@ class TrainSpec:
     recording (control runs only need the loss and metrics). ``clip_norm`` clips the
     global gradient norm before each step; ``unfreeze`` makes every parameter trainable and
     builds the optimizer over all of them (frozen layers and a mis-built optimizer undone).
+    ``lr_schedule`` sets the learning rate before every step (`scheduled_lr`; an LR range test
+    sweeps it); ``stop_divergence`` ends training mid-epoch once the smoothed loss passes that
+    multiple of its best (`DivergenceWatch`). Without them the rate is the optimizer's own.
     """
 
     x: np.ndarray
@@ -50,6 +54,9 @@ class TrainSpec:
     target_scale: tuple | None = None  # (mean, std) when y was standardized for this run
     clip_norm: float | None = None  # clip the global gradient norm to this before each step
     unfreeze: bool = False  # train every parameter, with an optimizer over all of them
+    # per-step learning rate: (start, end), exponential over total_steps, or a function step -> lr
+    lr_schedule: tuple | Callable | None = None
+    stop_divergence: float | None = None  # stop once the smoothed batch loss > this x its best
     max_eval_points: int = 60
     max_grad_records: int = 200
     n_probes: int = 8
@@ -87,6 +94,12 @@ class Adapter(ABC):
     @abstractmethod
     def predict(self, x: np.ndarray) -> np.ndarray:
         """Raw outputs of the user's model in inference mode, as numpy; its mode is restored."""
+
+    @abstractmethod
+    def predict_as_called(self, x: np.ndarray, repeats: int = 2) -> list[np.ndarray]:
+        """Outputs of ``repeats`` plain calls, as the user's own prediction code makes them
+        (torch: the model in its current train/eval mode; Keras: ``model(x)`` with no training
+        flag). Run on a copy with a fixed seed: no state of the user's changes."""
 
     @abstractmethod
     def loss_value(self, x: np.ndarray, y: np.ndarray) -> float:
@@ -146,6 +159,47 @@ def probe_snapshot(step: int, activations: dict[str, tuple[np.ndarray, str | Non
                                   loss_name=profile.loss_name, labels=labels)
         entropy, hist = s.mean_entropy, s.predicted_histogram
     return ProbeSnapshot(step, layers, entropy, hist)
+
+
+def scheduled_lr(spec: TrainSpec, step: int) -> float | None:
+    """The learning rate of ``step`` under ``spec.lr_schedule`` (None without a schedule)."""
+    schedule = spec.lr_schedule
+    if schedule is None:
+        return None
+    if callable(schedule):
+        return float(schedule(step))
+    start, end = float(schedule[0]), float(schedule[1])
+    last = max(spec.total_steps - 1, 1)
+    return start * (end / start) ** (min(step, last) / last)
+
+
+class DivergenceWatch:
+    """Stops an LR sweep as fastai's ``lr_find`` does: once the smoothed batch loss (a
+    debiased exponential moving average, ``beta`` 0.98) exceeds ``factor`` x its best, or a
+    batch loss is NaN/inf. ``reason`` says why, once it has."""
+
+    def __init__(self, factor: float, beta: float = 0.98):
+        self.factor, self.beta = factor, beta
+        self.avg, self.best, self.n, self.reason = 0.0, math.inf, 0, None
+
+    def update(self, loss: float, step: int) -> bool:
+        """Feed one batch loss; True once training should stop."""
+        if not math.isfinite(loss):
+            self.reason = f"loss became NaN/inf at step {step}: stopped"
+            return True
+        self.n += 1
+        self.avg = self.beta * self.avg + (1 - self.beta) * loss
+        smoothed = self.avg / (1 - self.beta ** self.n)
+        if smoothed > self.factor * self.best:
+            self.reason = (f"diverged at step {step}: smoothed loss {smoothed:.4g} > "
+                           f"{self.factor:g} x its best {self.best:.4g}")
+            return True
+        self.best = min(self.best, smoothed)
+        return False
+
+
+def divergence_watch(spec: TrainSpec) -> DivergenceWatch | None:
+    return None if spec.stop_divergence is None else DivergenceWatch(spec.stop_divergence)
 
 
 def stop_reason(spec: TrainSpec, record, elapsed: float, epoch: int) -> str | None:

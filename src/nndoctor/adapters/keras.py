@@ -24,7 +24,8 @@ from keras.src.losses.losses import LossFunctionWrapper
 from ..evidence.data import decode_labels
 from ..evidence.model import LayerInfo, ModelProfile
 from ..evidence.run import RunRecord
-from ._base import Adapter, TrainSpec, probe_snapshot, score, standard_init, stop_reason, update_ratio
+from ._base import (Adapter, TrainSpec, divergence_watch, probe_snapshot, scheduled_lr, score, standard_init,
+                    stop_reason, update_ratio)
 
 ALIASES = {"mean_squared_error": "mse", "mean_absolute_error": "mae", "huber_loss": "huber",
            "logcosh": "log_cosh", "mean_squared_logarithmic_error": "msle"}
@@ -298,6 +299,12 @@ class KerasAdapter(Adapter):
     def predict(self, x: np.ndarray) -> np.ndarray:
         return self._forward(self.model, x)
 
+    def predict_as_called(self, x: np.ndarray, repeats: int = 2) -> list[np.ndarray]:
+        with _rng_kept(0):  # dropout advances seed generators: use a copy, seeded
+            clone = self._clone(TrainSpec(x, x, x, x, "regression", 0, 1, 1))
+            return [np.concatenate([ops.convert_to_numpy(clone(x[i:i + 1024])).astype(np.float32)
+                                    for i in range(0, len(x), 1024)]) for _ in range(repeats)]
+
     def _loss_from_outputs(self, outputs: np.ndarray, y: np.ndarray) -> float:
         try:
             with _no_grad():
@@ -339,8 +346,8 @@ class KerasAdapter(Adapter):
             clone = self._clone(spec)
             lr = spec.lr if spec.lr is not None else self.lr
             config = copy.deepcopy(self.opt_config)  # from_config consumes its argument
-            if spec.lr is not None:
-                config["learning_rate"] = float(spec.lr)
+            if spec.lr is not None or spec.lr_schedule is not None:  # a float: settable per step
+                config["learning_rate"] = float(spec.lr if spec.lr is not None else scheduled_lr(spec, 0))
             if spec.clip_norm is not None:  # Keras accepts one of the three clipping options
                 config.update(global_clipnorm=float(spec.clip_norm), clipnorm=None, clipvalue=None)
             if spec.unfreeze:
@@ -470,7 +477,8 @@ class _Recorder(keras.callbacks.Callback):
             len(spec.x), size=min(spec.batch_size, len(spec.x)), replace=False))
         self.grad_x, self.grad_y = _as_input(spec.x[idx]), _as_input(spec.y[idx])
         lr = adapter.opt_config.get("learning_rate") if spec.lr is None else spec.lr
-        self.constant_lr = float(lr) if isinstance(lr, (int, float)) else None
+        self.constant_lr = float(lr) if isinstance(lr, (int, float)) and spec.lr_schedule is None else None
+        self.watch = divergence_watch(spec)
         self.grad_norms = adapter._grad_norm_fn(clone, self.kernels) if spec.record else None
         self.extractor, self.names = self._feature_extractor()
         self.start = time.perf_counter()
@@ -515,6 +523,8 @@ class _Recorder(keras.callbacks.Callback):
             for (name, _), norm in zip(self.kernels, norms):
                 record.grad_norm.setdefault(name, []).append(norm)
             self.before = [ops.convert_to_numpy(w).copy() for _, w in self.kernels]
+        if spec.lr_schedule is not None:
+            self.clone.optimizer.learning_rate = scheduled_lr(spec, self.step)
         lr = self.constant_lr
         if lr is None:  # a schedule: the rate this step uses
             lr = float(ops.convert_to_numpy(self.clone.optimizer.learning_rate))
@@ -538,6 +548,8 @@ class _Recorder(keras.callbacks.Callback):
                 self.record.update_ratio.setdefault(name, []).append(
                     update_ratio(before, ops.convert_to_numpy(w)))
         self.step += 1
+        if self.watch is not None and self.watch.update(value, self.step - 1):
+            self.clone.stop_training = True  # fit checks this after every batch
 
     def on_epoch_end(self, epoch, logs=None):
         epoch += 1
@@ -546,7 +558,7 @@ class _Recorder(keras.callbacks.Callback):
             float(np.average(self.epoch_losses, weights=self.epoch_sizes)) if self.epoch_losses else math.nan)
         if epoch in self.eval_at:
             self.adapter._evaluate(self.clone, spec, record, epoch)
-        stop = stop_reason(spec, record, time.perf_counter() - self.start, epoch)
+        stop = (self.watch and self.watch.reason) or stop_reason(spec, record, time.perf_counter() - self.start, epoch)
         if stop:
             record.stopped_early = stop
             if epoch not in self.eval_at:

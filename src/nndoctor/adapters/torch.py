@@ -16,7 +16,8 @@ from torch import nn
 from ..evidence.data import decode_labels
 from ..evidence.model import LayerInfo, ModelProfile
 from ..evidence.run import RunRecord
-from ._base import Adapter, TrainSpec, probe_snapshot, score, standard_init, stop_reason, update_ratio
+from ._base import (Adapter, TrainSpec, divergence_watch, probe_snapshot, scheduled_lr, score, standard_init,
+                    stop_reason, update_ratio)
 
 LOSS_NAMES = {
     "cross_entropy": nn.CrossEntropyLoss, "crossentropy": nn.CrossEntropyLoss,
@@ -231,7 +232,8 @@ class TorchAdapter(Adapter):
         for an optimizer instance, ``optimizer_param_coverage`` (the share of the model's
         parameters, by count, that the instance holds)."""
         params = list(self.model.parameters())
-        extra = {"trainable_params": sum(p.numel() for p in params if p.requires_grad)}
+        extra = {"trainable_params": sum(p.numel() for p in params if p.requires_grad),
+                 "training_mode": self.model.training}
         if self._covered is not None:
             total = sum(p.numel() for p in params)
             held = sum(p.numel() for p, c in zip(params, self._covered) if c)
@@ -257,6 +259,11 @@ class TorchAdapter(Adapter):
         with _modes_kept(self.model), _single_thread():
             self.model.eval()
             return self._forward(self.model, x)
+
+    def predict_as_called(self, x: np.ndarray, repeats: int = 2) -> list[np.ndarray]:
+        model = copy.deepcopy(self.model)  # train mode would update batch-norm buffers
+        with _rng_kept(0), _single_thread():
+            return [self._forward(model, x) for _ in range(repeats)]
 
     def _target(self, y: np.ndarray, output_shape) -> torch.Tensor:
         """Targets in the dtype the loss expects; binary losses get the output's shape."""
@@ -319,6 +326,7 @@ class TorchAdapter(Adapter):
         eval_at = set(spec.eval_epochs())
         probe_at = spec.probe_steps()
         grad_every = spec.grad_every()
+        watch = divergence_watch(spec)
         start = time.perf_counter()
         self._evaluate(model, spec, record, 0, labels_train, labels_val)
         step = 0
@@ -331,6 +339,9 @@ class TorchAdapter(Adapter):
                 if spec.record and step in probe_at:
                     record.probes.append(self._probe(model, spec, step))
                     model.train()
+                if spec.lr_schedule is not None:
+                    for group in optimizer.param_groups:
+                        group["lr"] = scheduled_lr(spec, step)
                 out = model(x[idx])
                 loss = self.loss_fn(out, self._target(spec.y[idx], out.shape))
                 optimizer.zero_grad()
@@ -358,10 +369,12 @@ class TorchAdapter(Adapter):
                 epoch_losses.append(value)
                 epoch_sizes.append(len(idx))
                 step += 1
+                if watch is not None and watch.update(value, step - 1):
+                    break
             record.epoch_train_loss.append(float(np.average(epoch_losses, weights=epoch_sizes)))
             if epoch in eval_at:
                 self._evaluate(model, spec, record, epoch, labels_train, labels_val)
-            stop = stop_reason(spec, record, time.perf_counter() - start, epoch)
+            stop = (watch and watch.reason) or stop_reason(spec, record, time.perf_counter() - start, epoch)
             if stop:
                 record.stopped_early = stop
                 if epoch not in eval_at:

@@ -17,8 +17,9 @@ class TooLittleData(Rule):
     ## What it does
     Counts training samples (per class for classification; per feature for regression). Below
     20 per class (or 30 samples, or 5 per input feature, for regression) it looks at what the
-    data can show: a train/validation gap over 15 points makes it likely, a validation set too
-    small to tell makes it possible. Small data on which the model demonstrably generalizes
+    data can show: a train/validation gap over 15 points, or a learning curve
+    (`learning_curve`: a quarter, half and all of the data) gaining 5+ points per doubling,
+    makes it likely; a validation set too small to tell makes it possible. Small data on which the model demonstrably generalizes
     (validation interval well above chance) is not reported.
 
     ## Why is this bad?
@@ -39,16 +40,21 @@ class TooLittleData(Rule):
     cause = "too-little-data"
     summary = "too few training examples to learn or show generalization"
 
-    def check(self, ev: Evidence):
+    def _size(self, ev: Evidence) -> tuple[bool, str]:
         n = ev.train.n
         n_features = int(np.prod(ev.train.feature_shape)) if ev.train.feature_shape else 1
         if ev.task == "classification":
             smallest = ev.train.min_class_count or 0
-            small = smallest < MIN_PER_CLASS
-            size_text = f"{n} training samples, {smallest} in the smallest class"
-        else:
-            small = n < max(MIN_REGRESSION, 5 * n_features)
-            size_text = f"{n} training samples for {n_features} input feature(s)"
+            return smallest < MIN_PER_CLASS, f"{n} training samples, {smallest} in the smallest class"
+        return (n < max(MIN_REGRESSION, 5 * n_features),
+                f"{n} training samples for {n_features} input feature(s)")
+
+    def wants(self, ev: Evidence) -> set[str]:
+        return {"learning_curve"} if ev.run is not None and self._size(ev)[0] and ev.train.n >= 16 else set()
+
+    def check(self, ev: Evidence):
+        n = ev.train.n
+        small, size_text = self._size(ev)
         if not small:
             return RuledOut(f"{size_text}")
         run = ev.run
@@ -66,8 +72,13 @@ class TooLittleData(Rule):
                             + (f", interval {fmt_pct(acc.ci95[0])}-{fmt_pct(acc.ci95[1])}" if acc else ""))
         evidence = {"n_train": n, "class_counts": ev.train.class_counts, "train_val_gap": gap,
                     "n_val": ev.val.n, "val_score": score_of(judged, ev.task)}
-        large_gap = gap is not None and gap > 0.15
+        curve = ev.experiments.get("learning_curve") or {}
+        gain = curve.get("gain_per_doubling")
+        evidence["gain_per_doubling"] = gain
+        large_gap = (gap is not None and gap > 0.15) or (gain is not None and gain >= 0.05)
         message = f"Only {size_text}."
+        if gain is not None:
+            message += f" Each doubling of the training data adds {gain:+.2f} to the validation score."
         if large_gap:
             message += f" A trained copy fits the training data {100 * gap:.0f} points better than the validation data."
         elif acc is not None:

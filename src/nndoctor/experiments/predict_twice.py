@@ -1,0 +1,37 @@
+"""predict_twice: the same inputs, predicted twice; do the outputs agree?
+
+Two pairs of calls: in inference mode (torch ``eval()`` + ``no_grad``; Keras
+``training=False``), and as plain calls the way a user's own code predicts (torch: the model in
+the mode it was handed over in; Keras: ``model(x)`` with no training flag, which runs dropout
+that was built with ``training=True``). Both must agree bit for bit: a difference means
+dropout (or batch statistics) stays active at prediction time.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._base import ExperimentContext, experiment
+
+
+@experiment("predict_twice", always=True)
+def run(ctx: ExperimentContext) -> dict:
+    x = ctx.spec.x_val[:512]
+    inference = _compare(ctx.adapter.predict(x), ctx.adapter.predict(x))
+    as_called = _compare(*ctx.adapter.predict_as_called(x, repeats=2))
+    if inference is None or as_called is None:
+        return {"skipped": "outputs are not finite"}
+    return {"n": len(x), "inference": inference, "as_called": as_called}
+
+
+def _compare(first, second) -> dict | None:
+    first, second = np.asarray(first, dtype=np.float64), np.asarray(second, dtype=np.float64)
+    finite = np.isfinite(first) & np.isfinite(second)
+    if not finite.any():
+        return None
+    diff = np.abs(first - second)[finite]
+    scale = float(np.abs(first[finite]).mean()) or 1.0
+    n = len(first)
+    agreement = float(np.mean(first.reshape(n, -1).argmax(axis=1) == second.reshape(n, -1).argmax(axis=1)))
+    return {"max_abs_diff": float(diff.max()), "relative_diff": float(diff.mean()) / scale,
+            "argmax_agreement": agreement}

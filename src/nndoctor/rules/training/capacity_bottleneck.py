@@ -1,0 +1,86 @@
+"""CB001: the network cannot represent the mapping (a width-1 layer, too small a model)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._base import Evidence, Rule, RuledOut, fmt_score
+from .._measures import score_of
+
+FITS = {"classification": 0.9, "regression": 0.8}  # score on 32 memorizable samples
+
+
+class CapacityBottleneck(Rule):
+    """Flags a model that cannot even memorize 32 training samples, at its own learning rate
+    or at 10x / 0.1x of it.
+
+    ## What it does
+    When a trained copy underfits its own training data (accuracy under 90%, R^2 under 0.8),
+    it runs `overfit_small_batch`: 32 samples, full-batch, 150 steps, at three learning rates.
+    Any reasonable network memorizes 32 samples; if none of the three runs does, the network
+    is held back. A hidden layer narrower than the number of classes (or of 1-2 units), or no
+    hidden layer at all, names the bottleneck (error); without one the finding is a warning,
+    since optimisation or plumbing can block memorizing too.
+
+    ## Why is this bad?
+    Information squeezed through one unit, or a linear model on a non-linear problem, cannot
+    separate the classes however long it trains: predictions fall back to the majority class.
+
+    ## Example
+    ```python
+    nn.Sequential(nn.Linear(64, 1), nn.ReLU(), nn.Linear(1, 10))   # 10 classes through 1 unit
+    ```
+
+    ## Fix
+    Widen the narrow layer (at least as many units as classes; 32-256 is typical for small
+    data) or add a hidden layer.
+    """
+
+    code = "CB001"
+    cause = "capacity-bottleneck"
+    summary = "the model cannot memorize 32 samples at any of three learning rates"
+
+    def _underfits(self, ev: Evidence) -> bool:
+        if ev.run is None or ev.run.nonfinite_step is not None or not ev.data_finite:
+            return False
+        train = score_of(ev.trained_train, ev.task)
+        return train is not None and np.isfinite(train) and train < FITS[ev.task]
+
+    def wants(self, ev: Evidence) -> set[str]:
+        return {"overfit_small_batch"} if self._underfits(ev) else set()
+
+    def check(self, ev: Evidence):
+        if not self._underfits(ev):
+            return None
+        result = ev.experiments.get("overfit_small_batch")
+        if not result or result.get("best_train_score") is None:
+            return None
+        best = result["best_train_score"]
+        if best >= FITS[ev.task]:
+            return RuledOut(f"a copy memorizes {result['n_samples']} samples ({fmt_score(best, ev.task)}): "
+                            "capacity is not the limit")
+        hidden = [layer for layer in ev.model.weighted_layers[:-1]]
+        narrowest = min(hidden, key=lambda layer: layer.units or 0) if hidden else None
+        need = max(ev.n_classes, 3) if ev.task == "classification" else 3
+        evidence = {"small_batch_score": best, "tries": result["tries"],
+                    "train_score": score_of(ev.trained_train, ev.task),
+                    "narrowest_layer": narrowest.name if narrowest else None,
+                    "narrowest_units": narrowest.units if narrowest else None,
+                    "hidden_layers": len(hidden), "n_params": ev.model.n_params}
+        lrs = ", ".join(f"{t['lr']:g}" for t in result["tries"])
+        what = (f"The model cannot memorize {result['n_samples']} training samples: the best of "
+                f"{len(result['tries'])} runs (lr {lrs}) reaches {fmt_score(best, ev.task)} on them, and the "
+                f"full training set only {fmt_score(evidence['train_score'], ev.task)}.")
+        if narrowest is None:
+            return self.finding("error", 0.75, what + " The model has no hidden layer: it is linear.",
+                                evidence, "Add a hidden layer (e.g. 64 ReLU units).",
+                                "nn.Sequential(nn.Linear(n_in, 64), nn.ReLU(), nn.Linear(64, n_out))")
+        if (narrowest.units or 0) < need:
+            return self.finding(
+                "error", 0.8, what + f" Layer '{narrowest.name}' has {narrowest.units} unit(s) for "
+                f"{ev.n_classes or 'a continuous'} target{'s' if ev.n_classes else ''}: a bottleneck.",
+                evidence, f"Widen layer '{narrowest.name}' to at least {max(need, 32)} units.",
+                f"# layer '{narrowest.name}': {narrowest.units} -> {max(need, 32)} units")
+        return self.finding("warning", 0.45, what + " No layer is obviously too narrow: capacity, "
+                            "optimisation or plumbing.", evidence,
+                            "Try a wider/deeper model; if that does not help, look at the other findings.")

@@ -1,0 +1,84 @@
+"""OV001: the model memorizes the training set and does not generalize."""
+
+from __future__ import annotations
+
+from .._base import Evidence, Rule, RuledOut, fmt_score
+from .._measures import score_of
+
+MEMORIZED = {"classification": 0.95, "regression": 0.9}
+GAP = {"classification": 0.25, "regression": 0.4}
+DATA_HELPS = 0.05  # validation gain per doubling of data above which more data is the answer
+
+
+class Overfitting(Rule):
+    """Flags a large train/validation gap that more data does not close.
+
+    ## What it does
+    Compares training and validation scores (of the model as given if it learned, else of the
+    trained copy): training accuracy at 95%+ (R^2 0.9+) with validation 25 points (R^2 0.4)
+    lower is memorization. It then runs `learning_curve`: when a doubling of the data adds 5
+    points or more, the gap is `too-little-data` and this rule stands down; otherwise the model
+    overfits whatever the data size.
+
+    ## Why is this bad?
+    The network has learned the training examples, noise included, instead of the rule behind
+    them: its predictions on new data are far worse than its training score suggests.
+
+    ## Example
+    ```python
+    model = big_mlp(hidden=2048)      # millions of weights for 200 samples, no regularization
+    model.fit(x, y, epochs=2000)
+    ```
+
+    ## Fix
+    Regularize (dropout, weight decay, a smaller model), stop early on the validation loss, or
+    augment the data.
+    """
+
+    code = "OV001"
+    cause = "overfitting"
+    summary = "training score near perfect, validation far lower, and more data does not close it"
+
+    def _pair(self, ev: Evidence):
+        if ev.given_learned:
+            return ev.given_train, ev.given_val
+        return ev.trained_train, ev.trained_val
+
+    def _gap(self, ev: Evidence):
+        train, val = (score_of(s, ev.task) for s in self._pair(ev))
+        if train is None or val is None:
+            return None
+        return train, val
+
+    def wants(self, ev: Evidence) -> set[str]:
+        pair = self._gap(ev)
+        if pair and pair[0] >= MEMORIZED[ev.task] and pair[0] - pair[1] >= GAP[ev.task]:
+            return {"learning_curve"}
+        return set()
+
+    def check(self, ev: Evidence):
+        pair = self._gap(ev)
+        if pair is None:
+            return None
+        train, val = pair
+        if train < MEMORIZED[ev.task] or train - val < GAP[ev.task]:
+            return RuledOut(f"train {fmt_score(train, ev.task)} vs validation {fmt_score(val, ev.task)}")
+        curve = ev.experiments.get("learning_curve") or {}
+        gain = curve.get("gain_per_doubling")
+        evidence = {"train_score": train, "val_score": val, "gap": train - val,
+                    "gain_per_doubling": gain, "learning_curve": curve.get("mean")}
+        if gain is not None and gain >= DATA_HELPS:
+            return RuledOut(f"the gap shrinks with data (+{gain:.2f} per doubling): more data, not "
+                            "regularization, is the answer (see too-little-data)")
+        acc = self._pair(ev)[1].accuracy
+        severe = acc is not None and not acc.better_than_majority
+        return self.finding(
+            "error" if severe else "warning", 0.75 if gain is not None else 0.55,
+            f"Training {fmt_score(train, ev.task)} but validation {fmt_score(val, ev.task)}: the model "
+            "memorizes the training set"
+            + (f"; a doubling of the data adds only {gain:+.2f}." if gain is not None else "."),
+            evidence, "Regularize: dropout, weight decay or a smaller model, and early stopping on the "
+            "validation loss.",
+            "keras.callbacks.EarlyStopping(monitor='val_loss', patience=10, restore_best_weights=True)"
+            if ev.framework == "keras" else "torch.optim.AdamW(model.parameters(), weight_decay=1e-2)",
+            confirmed_by=["learning_curve"] if gain is not None else [])

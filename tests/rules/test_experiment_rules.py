@@ -1,0 +1,120 @@
+"""CB001, OV001, TM001: rules confirmed by overfit_small_batch, learning_curve, predict_twice."""
+
+import numpy as np
+from sklearn.datasets import load_digits
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
+
+from nndoctor import diagnose
+
+from ..conftest import blobs, causes, mlp, setup, split, train
+
+COVERAGE = {
+    "capacity-bottleneck": (["test_experiment_rules::test_one_unit_bottleneck_is_capacity_bottleneck"],
+                            ["test_experiment_rules::test_wide_enough_twin_is_not_a_bottleneck"]),
+    "overfitting": (["test_experiment_rules::test_memorizing_noise_features_is_overfitting"],
+                    ["test_experiment_rules::test_wide_enough_twin_is_not_a_bottleneck"]),
+    "train-mode-at-inference": (["test_experiment_rules::test_dropout_forced_on_is_train_mode_at_inference"],
+                                ["test_experiment_rules::test_normal_dropout_twin_predicts_deterministically"]),
+}
+
+
+def _digits():
+    x, y = load_digits(return_X_y=True)
+    x = StandardScaler().fit_transform(x).astype(np.float32)
+    return train_test_split(x, y, test_size=0.25, random_state=0, stratify=y)
+
+
+def test_one_unit_bottleneck_is_capacity_bottleneck(framework):
+    x_train, x_val, y_train, y_val = _digits()
+    model = mlp(framework, 64, 10, hidden=1)
+    kwargs = setup(framework, model, lr=1e-2)
+    train(framework, model, x_train, y_train, epochs=10, lr=1e-2)
+    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget="standard", **kwargs)
+    assert d.primary_cause == "capacity-bottleneck", [f.message for f in d.findings]
+    assert d.primary.evidence["narrowest_units"] == 1
+
+
+def test_wide_enough_twin_is_not_a_bottleneck(framework):
+    x_train, x_val, y_train, y_val = _digits()
+    model = mlp(framework, 64, 10, hidden=32)
+    kwargs = setup(framework, model, lr=1e-2)
+    train(framework, model, x_train, y_train, epochs=10, lr=1e-2)
+    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget="standard", **kwargs)
+    found = causes(d)
+    assert "capacity-bottleneck" not in found and "overfitting" not in found
+    assert d.verdict == "healthy", [f.message for f in d.findings]
+
+
+def test_memorizing_noise_features_is_overfitting(framework):
+    """Few informative features drowned in 200 noise features: a wide net memorizes."""
+    rng = np.random.default_rng(0)
+    x, y = blobs(150, n_classes=2, n_features=2, seed=1, spread=3.0)
+    x = np.hstack([x, rng.normal(size=(len(x), 200)).astype(np.float32)])
+    x_train, x_val, y_train, y_val = split(x, y)
+    model = mlp(framework, 202, 2, hidden=256)
+    kwargs = setup(framework, model, lr=1e-3)
+    train(framework, model, x_train, y_train, epochs=60, lr=1e-3)
+    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget="standard", **kwargs)
+    assert "overfitting" in causes(d), [f.message for f in d.findings]
+
+
+def _dropout_model(framework, forced):
+    if framework == "torch":
+        import torch
+        from torch import nn
+        from torch.nn import functional as F
+
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.hidden, self.out = nn.Linear(4, 32), nn.Linear(32, 3)
+
+            def forward(self, x):
+                return self.out(F.dropout(F.relu(self.hidden(x)), p=0.5, training=forced or self.training))
+
+        torch.manual_seed(0)
+        return Net()
+    import keras
+    keras.utils.set_random_seed(0)
+    inputs = keras.Input((4,))
+    h = keras.layers.Dense(32, activation="relu")(inputs)
+    h = keras.layers.Dropout(0.5)(h, training=True) if forced else keras.layers.Dropout(0.5)(h)
+    return keras.Model(inputs, keras.layers.Dense(3)(h))
+
+
+def test_dropout_forced_on_is_train_mode_at_inference(framework):
+    x_train, x_val, y_train, y_val = split(*blobs(150, n_classes=3, n_features=4, seed=1))
+    model = _dropout_model(framework, forced=True)
+    kwargs = setup(framework, model, lr=1e-2)
+    train(framework, model, x_train, y_train, epochs=20, lr=1e-2)
+    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget="quick", **kwargs)
+    assert "train-mode-at-inference" in causes(d)
+    finding = next(f for f in d.findings if f.cause == "train-mode-at-inference")
+    assert finding.severity == "error" and finding.evidence["relative_diff"] > 0.01
+
+
+def test_normal_dropout_twin_predicts_deterministically(framework):
+    x_train, x_val, y_train, y_val = split(*blobs(150, n_classes=3, n_features=4, seed=1))
+    model = _dropout_model(framework, forced=False)
+    kwargs = setup(framework, model, lr=1e-2)
+    train(framework, model, x_train, y_train, epochs=20, lr=1e-2)
+    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget="quick", **kwargs)
+    assert "train-mode-at-inference" not in causes(d)
+    assert any(r["cause"] == "train-mode-at-inference" for r in d.ruled_out)
+
+
+def test_torch_model_left_in_training_mode_is_train_mode_at_inference():
+    """`model.eval()` forgotten: the model is handed over (and would predict) in training mode."""
+    import torch
+    from torch import nn
+    x_train, x_val, y_train, y_val = split(*blobs(150, n_classes=3, n_features=4, seed=1))
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(4, 32), nn.ReLU(), nn.Dropout(0.5), nn.Linear(32, 3))
+    train("torch", model, x_train, y_train, epochs=20, lr=1e-2)
+    model.train()
+    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget="quick",
+                 loss="cross_entropy", lr=1e-2)
+    finding = next(f for f in d.findings if f.cause == "train-mode-at-inference")
+    assert finding.evidence["where"] == "as plain calls"
+    assert model.training  # left as found
