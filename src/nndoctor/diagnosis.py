@@ -25,6 +25,7 @@ from .evidence.data import DataProfile, decode_labels, profile_data
 from .evidence.model import ModelProfile
 from .evidence.outputs import PredictionSummary, summarize_predictions, to_probabilities
 from .findings import Finding
+from ._progress import DiagnosisProgress
 from .result import Diagnosis
 from .rules import Evidence, RuledOut, all_rules
 
@@ -34,7 +35,7 @@ MAX_EXPERIMENT_ROUNDS = 3
 
 
 def diagnose(model, x, y=None, *, validation_data=None, loss=None, optimizer=None, lr=None,
-             epochs=None, batch_size=None, budget=None, seed=0, verbose=0) -> Diagnosis:
+             epochs=None, batch_size=None, budget=None, seed=0, n_jobs=1, verbose=1) -> Diagnosis:
     """Why does this model give random predictions? Train a copy, watch it, and answer.
 
     Args:
@@ -53,13 +54,26 @@ def diagnose(model, x, y=None, *, validation_data=None, loss=None, optimizer=Non
             budget's step count, batch size 32.
         budget: ``"quick"``, ``"standard"`` (default), ``"thorough"`` or seconds.
         seed: seeds every training run (the user's RNG state is restored afterwards).
-        verbose: 0 silent, 1 prints each stage.
+        n_jobs: experiments of one round run in parallel joblib workers (processes by
+            default; a ``joblib.parallel_backend("dask")`` or ``"ray"`` context moves them to a
+            cluster). PyTorch models only: Keras models run their experiments in-process.
+        verbose: 0 silent; 1 (default) a progress bar on a terminal, stage lines otherwise.
 
     Returns:
         A `Diagnosis`: verdict, ranked findings with evidence and fixes, metrics with intervals.
     """
     started = time.perf_counter()
-    say = print if verbose else (lambda *a, **k: None)
+    progress = DiagnosisProgress(verbose, v.check_budget(budget).seconds if budget is not None else 30.0)
+    try:
+        return _diagnose(model, x, y, validation_data, loss, optimizer, lr, epochs, batch_size,
+                         budget, seed, n_jobs, progress, started)
+    finally:
+        progress.close()
+
+
+def _diagnose(model, x, y, validation_data, loss, optimizer, lr, epochs, batch_size, budget, seed,
+              n_jobs, progress, started) -> Diagnosis:
+    say = progress.stage
     x, y = v.unpack_torch_data(x, y)
     x, y = v.check_xy(x, y)
     val = v.check_validation_data(validation_data)
@@ -87,7 +101,7 @@ def diagnose(model, x, y=None, *, validation_data=None, loss=None, optimizer=Non
     x_train, x_val = x_train.astype(np.float32), x_val.astype(np.float32)
     train_profile = profile_data(x_train, y_train, task, n_classes)
     val_profile = profile_data(x_val, y_val, task, n_classes)
-    say(f"nndoctor: {profile.framework} {task} model, {len(x_train)} training / {len(x_val)} "
+    say(f"{profile.framework} {task} model, {len(x_train)} training / {len(x_val)} "
         f"validation samples ({val_source})")
 
     summarize = _summarizer(profile, task, n_classes, train_profile)
@@ -107,7 +121,7 @@ def diagnose(model, x, y=None, *, validation_data=None, loss=None, optimizer=Non
                      batch_size=batch_size, seed=int(seed), probe_x=x_train[:PROBE_SIZE],
                      time_limit=budget.seconds * 0.5)
     experiments, errors = [], []
-    say(f"nndoctor: training a copy for {spec.epochs} epochs ({spec.total_steps} steps)")
+    say(f"training a copy for {spec.epochs} epochs ({spec.total_steps} steps)")
     run = _attempt(lambda: adapter.train_copy(spec), "experiment recorded_run", errors)
     if run is None and errors:  # static rules quote the framework's own words
         ev.run_error = errors[-1]["error"]
@@ -125,37 +139,37 @@ def diagnose(model, x, y=None, *, validation_data=None, loss=None, optimizer=Non
 
     def run_control(name: str, seed: int | None = None):
         """One control run (see experiments/controls.py), scored on the validation data."""
-        planned = control_spec(name, spec, base_lr)
-        if planned is None:
-            raise ValueError(f"unknown experiment {name!r}")
-        remaining = ctx.seconds_left()
-        if remaining < 1.0:
-            raise TimeoutError("skipped: the time budget is spent")
-        planned = replace(planned, time_limit=remaining, seed=spec.seed if seed is None else seed)
-        say(f"nndoctor: experiment {name}" + (f" (seed {seed})" if seed is not None else ""))
-        control = adapter.train_copy(planned)
-        if planned.target_scale is not None:  # back to the user's units
-            mean, std = planned.target_scale
-            control.final_val_outputs = control.final_val_outputs * std + mean
-            control.final_train_outputs = control.final_train_outputs * std + mean
-        experiments.append(_experiment_entry(name if seed is None else f"{name} (seed {seed})", control))
+        say(f"experiment {name}" + (f" (seed {seed})" if seed is not None else ""))
+        control = _control_run(adapter, spec, base_lr, name, ctx.seconds_left(), seed)
+        return _keep_control(name if seed is None else f"{name} (seed {seed})", control)
+
+    def _keep_control(label: str, control):
+        experiments.append(_experiment_entry(label, control))
         return control, summarize(control.final_val_outputs, y_val, val_profile)
 
-    def run_named(name: str) -> None:
-        if name in EXPERIMENTS:
-            entry = _attempt(lambda: run_experiment(name, ctx), f"experiment {name}", errors)
-            ev.experiments[name] = entry["result"] if entry else None
-            if entry:
-                experiments.append(entry)
-            return
-        outcome = _attempt(lambda: run_control(name), f"experiment {name}", errors) if base_lr else None
-        ev.controls[name] = outcome[0] if outcome else None
-        if outcome:
-            ev.control_val[name] = outcome[1]
+    def dispatch(names: list[str]) -> None:
+        """Run experiments/controls; in parallel joblib workers when asked and possible."""
+        parallel = n_jobs != 1 and len(names) > 1 and profile.framework == "torch"
+        for name in names:
+            say(f"experiment {name}")
+        if parallel:
+            from joblib import Parallel, delayed
+            outcomes = Parallel(n_jobs=n_jobs)(delayed(_execute)(adapter, ctx, base_lr, name, ctx.seconds_left())
+                                               for name in names)
+        else:
+            outcomes = [_execute(adapter, ctx, base_lr, name, ctx.seconds_left()) for name in names]
+        for name, (kind, value) in zip(names, outcomes):
+            if kind == "error":
+                errors.append({"where": f"experiment {name}", **value})
+                (ev.experiments if name in EXPERIMENTS else ev.controls)[name] = None
+            elif kind == "experiment":
+                ev.experiments[name] = value["result"]
+                experiments.append(value)
+            else:
+                ev.controls[name], ev.control_val[name] = _keep_control(name, value)
 
-    for name, fn in load_experiments().items():
-        if fn.always and run is not None:
-            run_named(name)
+    if run is not None:
+        dispatch([name for name, fn in load_experiments().items() if fn.always])
     rules = [rule_cls() for rule_cls in all_rules()]
     for _ in range(MAX_EXPERIMENT_ROUNDS):  # a rule may ask again after seeing a result
         wanted = set()
@@ -164,8 +178,7 @@ def diagnose(model, x, y=None, *, validation_data=None, loss=None, optimizer=Non
         wanted -= set(ev.controls) | set(ev.experiments)
         if not wanted or run is None:
             break
-        for name in sorted(wanted):
-            run_named(name)
+        dispatch(sorted(wanted))
 
     findings, ruled_out = [], []
     for rule in rules:
@@ -246,6 +259,35 @@ def _summarizer(profile, task, n_classes, train_profile):
                                      loss_name=profile.loss_name, labels=data.labels,
                                      majority=majority)
     return summarize
+
+
+def _control_run(adapter, spec: TrainSpec, base_lr, name: str, seconds_left: float, seed=None):
+    """Train the control run ``name`` (see experiments/controls.py); outputs in the user's units."""
+    planned = control_spec(name, spec, base_lr) if base_lr is not None else None
+    if planned is None:
+        raise ValueError(f"unknown experiment {name!r}" if base_lr is not None else
+                         "no learning rate is known for control runs")
+    if seconds_left < 1.0:
+        raise TimeoutError("skipped: the time budget is spent")
+    planned = replace(planned, time_limit=seconds_left, seed=spec.seed if seed is None else seed)
+    control = adapter.train_copy(planned)
+    if planned.target_scale is not None:  # back to the user's units
+        mean, std = planned.target_scale
+        control.final_val_outputs = control.final_val_outputs * std + mean
+        control.final_train_outputs = control.final_train_outputs * std + mean
+    return control
+
+
+def _execute(adapter, ctx: ExperimentContext, base_lr, name: str, seconds_left: float):
+    """One experiment or control run, as ("experiment", entry) | ("control", RunRecord) |
+    ("error", {...}). Module-level and self-contained so that joblib can ship it to a worker."""
+    try:
+        if name in load_experiments():
+            local = replace(ctx, deadline=time.perf_counter() + seconds_left)
+            return "experiment", run_experiment(name, local)
+        return "control", _control_run(adapter, ctx.spec, base_lr, name, seconds_left)
+    except Exception as exc:  # noqa: BLE001 - one failed experiment must not end the diagnosis
+        return "error", {"error": f"{type(exc).__name__}: {exc}", "trace": traceback.format_exc(limit=3)}
 
 
 def _verify_fix(finding: Finding, ev: Evidence, run_control, experiments: list) -> None:

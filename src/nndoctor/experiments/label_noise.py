@@ -41,7 +41,7 @@ def run(ctx: ExperimentContext) -> dict:
     with threadpool_limits(limits=1):
         probs = cross_val_predict(model, x, dense, method="predict_proba",
                                   cv=StratifiedKFold(FOLDS, shuffle=True, random_state=ctx.spec.seed))
-    issues = find_label_issues(dense, probs)
+    issues = find_label_issues(dense, probs, n_jobs=1)  # its own process pool breaks in joblib workers
     joint = estimate_joint(dense, probs)
     n = len(dense)
     rate = float(1.0 - np.trace(joint))

@@ -1,6 +1,6 @@
 """overfit_small_batch: can the model drive the loss to ~0 on 32 samples?
 
-A network that cannot memorize 32 examples, at its own learning rate or at 10x/0.1x of it, is
+A network that cannot memorize 32 examples, at its own learning rate or at 10x, 100x or 0.1x of it, is
 held back by optimisation, plumbing or capacity; one that can is held back by the data, the
 regularisation or generalisation instead.
 """
@@ -16,7 +16,7 @@ from ._base import ExperimentContext, experiment
 
 N_SAMPLES = 32
 STEPS = 150
-LR_FACTORS = (1.0, 10.0, 0.1)
+LR_FACTORS = (1.0, 10.0, 100.0, 0.1)
 
 
 @experiment("overfit_small_batch")

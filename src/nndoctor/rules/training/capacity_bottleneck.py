@@ -12,11 +12,11 @@ FITS = {"classification": 0.9, "regression": 0.8}  # score on 32 memorizable sam
 
 class CapacityBottleneck(Rule):
     """Flags a model that cannot even memorize 32 training samples, at its own learning rate
-    or at 10x / 0.1x of it.
+    or at 10x, 100x or 0.1x of it.
 
     ## What it does
     When a trained copy underfits its own training data (accuracy under 90%, R^2 under 0.8),
-    it runs `overfit_small_batch`: 32 samples, full-batch, 150 steps, at three learning rates.
+    it runs `overfit_small_batch`: 32 samples, full-batch, 150 steps, at four learning rates.
     Any reasonable network memorizes 32 samples; if none of the three runs does, the network
     is held back. A hidden layer narrower than the number of classes (or of 1-2 units), or no
     hidden layer at all, names the bottleneck (error); without one the finding is a warning,
@@ -38,7 +38,7 @@ class CapacityBottleneck(Rule):
 
     code = "CB001"
     cause = "capacity-bottleneck"
-    summary = "the model cannot memorize 32 samples at any of three learning rates"
+    summary = "the model cannot memorize 32 samples at any of four learning rates"
 
     def _underfits(self, ev: Evidence) -> bool:
         if ev.run is None or ev.run.nonfinite_step is not None or not ev.data_finite:

@@ -1,0 +1,78 @@
+"""The engine around the experiments: parallel workers, the time budget, the user's state."""
+
+import time
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from nndoctor import diagnose
+from nndoctor.adapters import adapter_for
+from nndoctor.experiments import ExperimentContext, run_experiment
+from nndoctor.experiments._base import load_all
+
+from ..conftest import blobs, mlp, setup, split
+
+
+def _torch_case(lr=1e-2):
+    x_train, x_val, y_train, y_val = split(*blobs(100, n_classes=3, n_features=4, seed=1))
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 3))
+    return model, x_train, y_train, (x_val, y_val)
+
+
+def test_parallel_workers_reach_the_same_diagnosis():
+    model, x, y, val = _torch_case(lr=200.0)
+    kwargs = dict(validation_data=val, loss="cross_entropy", optimizer="sgd", lr=200.0, budget=120)
+    serial = diagnose(model, x, y, n_jobs=1, **kwargs)
+    parallel = diagnose(model, x, y, n_jobs=2, **kwargs)
+    assert serial.primary_cause == parallel.primary_cause == "lr-too-high"
+    assert sorted(e["name"] for e in serial.experiments) == sorted(e["name"] for e in parallel.experiments)
+    assert [f.cause for f in serial.findings] == [f.cause for f in parallel.findings]
+
+
+def test_a_budget_in_seconds_is_honoured():
+    x, y = blobs(2000, n_classes=3, n_features=20, seed=2)
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(20, 256), nn.ReLU(), nn.Linear(256, 256), nn.ReLU(), nn.Linear(256, 3))
+    start = time.perf_counter()
+    d = diagnose(model, x, y, loss="cross_entropy", lr=1e-5, optimizer="sgd", budget=4, epochs=500)
+    assert time.perf_counter() - start < 4 * 2.5  # an epoch, a verification run may overrun a little
+    assert d.experiments[0]["result"]["stopped_early"].startswith("time limit")
+
+
+@pytest.mark.parametrize("name", sorted(load_all()))
+def test_every_experiment_leaves_the_user_model_and_rng_untouched(framework, name):
+    x_train, x_val, y_train, y_val = split(*blobs(60, n_classes=3, n_features=4, seed=1))
+    model = mlp(framework, 4, 3)
+    kwargs = setup(framework, model, lr=1e-2)
+    adapter = adapter_for(model, **{k: v for k, v in kwargs.items()})
+    from nndoctor.adapters import TrainSpec
+    spec = TrainSpec(x_train, y_train, x_val, y_val, "classification", 3, epochs=3, batch_size=32,
+                     probe_x=x_train[:16])
+    np.random.seed(7)
+    before = adapter.state_fingerprint()
+    ctx = ExperimentContext(adapter=adapter, spec=spec, profile=adapter.profile(), task="classification",
+                            n_classes=3, labels_train=y_train, labels_val=y_val, majority=0.34,
+                            deadline=time.perf_counter() + 60)
+    run_experiment(name, ctx)
+    after = adapter.state_fingerprint()
+    assert before.keys() == after.keys()
+    for key in before:
+        _assert_same(before[key], after[key], key)
+
+
+def _assert_same(a, b, where):
+    if isinstance(a, dict):
+        assert a.keys() == b.keys(), where
+        for k in a:
+            _assert_same(a[k], b[k], f"{where}.{k}")
+    elif isinstance(a, (list, tuple)):
+        assert len(a) == len(b), where
+        for i, (u, v) in enumerate(zip(a, b)):
+            _assert_same(u, v, f"{where}[{i}]")
+    elif isinstance(a, np.ndarray):
+        np.testing.assert_array_equal(a, b, err_msg=where)
+    else:
+        assert a == b, where
