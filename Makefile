@@ -22,5 +22,20 @@ demo: setup
 test: setup
 	$(BIN)/python -m pytest -q tests
 
+# The clinic (docs/benchmark.md). The peers install into the venv with torch pinned by
+# constraints.txt; without them (offline) the clinic runs and says they did not run.
+BENCH_STAMP := $(VENV)/.bench-installed
+
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[bench]" \
+		|| echo "clinic: the peers (torchtest2, torch-audit) could not be installed; running without them"
+	touch $(BENCH_STAMP)
+
+bench: setup $(BENCH_STAMP)
+	$(BIN)/python -m benchmarks.clinic
+
+bench-quick: setup $(BENCH_STAMP)
+	$(BIN)/python -m benchmarks.clinic --quick
+
 clean:
 	rm -rf $(VENV) demo-report

@@ -1,4 +1,4 @@
-"""The command line: `nndoctor demo | rules | explain CODE|CAUSE | --version`."""
+"""The command line: `nndoctor run SCRIPT | demo | rules | explain CODE|CAUSE | --version`."""
 
 from __future__ import annotations
 
@@ -24,6 +24,15 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--framework", choices=("keras", "torch", "both"), default="both")
     demo.add_argument("--budget", default="standard", help="quick | standard | thorough | seconds")
 
+    run = commands.add_parser("run", help="run a training script unmodified, then diagnose every model it trained")
+    run.add_argument("--json", metavar="PATH", help="write the diagnosis (or diagnoses) as JSON")
+    run.add_argument("--html", metavar="DIR", help="write DIR/index.html")
+    run.add_argument("--budget", default="standard", help="quick | standard | thorough | seconds (per model)")
+    run.add_argument("--fail-on", choices=("never", "warning", "error"), default="never",
+                     help="exit 1 when a finding reaches this severity (default: the script's exit code)")
+    run.add_argument("script", help="the Python script to run")
+    run.add_argument("args", nargs=argparse.REMAINDER, help="the script's own arguments")
+
     commands.add_parser("rules", help="list the rules: code, cause, summary")
     explain = commands.add_parser("explain", help="show a rule's documentation (by code or cause id)")
     explain.add_argument("key", metavar="CODE|CAUSE")
@@ -32,6 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     console = Console()
     if args.command == "demo":
         return _demo(args, console)
+    if args.command == "run":
+        return _run(args, console)
     if args.command == "rules":
         return _rules(console)
     if args.command == "explain":
@@ -47,6 +58,40 @@ def _demo(args, console) -> int:
     budget = float(args.budget) if args.budget.replace(".", "", 1).isdigit() else args.budget
     run_demo(frameworks=frameworks, json_path=args.json, html_dir=args.html, console=console, budget=budget)
     return 0
+
+
+def _run(args, console) -> int:
+    """Run the script as python would (output, exit code), then print and write the diagnosis."""
+    from pathlib import Path
+
+    from .intercept import run_script
+    from .report.json import dumps
+
+    if not Path(args.script).is_file():
+        console.print(f"[red]nndoctor run: no such script: {args.script!r}[/]")
+        return 2
+    budget = float(args.budget) if args.budget.replace(".", "", 1).isdigit() else args.budget
+    result = run_script(args.script, args.args, budget=budget)
+    for label, diagnosis in result.diagnoses:
+        console.rule(f"nndoctor: {label}")
+        diagnosis.show(console)
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(dumps(result.to_dict()))
+        console.print(f"JSON: {args.json}")
+    if args.html:
+        from .report.html import render_html
+
+        out = Path(args.html)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "index.html").write_text(render_html(
+            [{"scenario": label, **d.to_dict()} for label, d in result.diagnoses],
+            title=f"nndoctor: {Path(args.script).name}"), encoding="utf-8")
+        console.print(f"HTML: {out / 'index.html'}")
+    levels = {"warning": ("error", "warning"), "error": ("error",)}.get(args.fail_on, ())
+    if any(f.severity in levels for f in result.findings()):
+        return 1
+    return result.exit_code
 
 
 def _rules(console) -> int:

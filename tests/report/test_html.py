@@ -28,9 +28,10 @@ def test_single_self_contained_document(classification, regression, fast_plots):
 
 
 def test_every_available_plot_is_inlined(classification, regression):
-    # 5 plots for classification with controls, 2 (loss, epochs) for regression: see test_plots.
+    # 5 plots for classification with controls, 2 (loss, epochs) for regression: see test_plots;
+    # and the before/after bars of the classification's verified fix, in its finding.
     page = render_html([classification, regression])
-    assert page.count(PNG) == 5 + 2
+    assert page.count(PNG) == 5 + 1 + 2
 
 
 def test_summary_table_links_each_diagnosis(many, fast_plots):
@@ -66,7 +67,7 @@ def test_fragment_has_no_page_wrapper(classification):
     frag = render_fragment(classification)
     assert "<html" not in frag and "<!DOCTYPE" not in frag and "<body" not in frag
     assert frag.startswith('<div class="nndoctor">') and "<style>" in frag
-    assert frag.count(PNG) == 5 and "lr-too-high" in frag
+    assert frag.count(PNG) == 5 + 1 and "lr-too-high" in frag
 
 
 def test_missing_and_none_values_do_not_crash(sparse, minimal, regression):

@@ -13,7 +13,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader
 
 from . import _format as f
-from .plots import plots_for
+from .plots import fix_before_after, plots_for
 
 
 @lru_cache(maxsize=1)
@@ -104,5 +104,15 @@ def _finding(fd: dict) -> dict[str, Any]:
             "before": f.num(verified.get("before")), "after": f.num(verified.get("after")),
             "before_ci": f.ci(verified["before_ci95"]) if verified.get("before_ci95") else "",
             "after_ci": f.ci(verified["after_ci95"]) if verified.get("after_ci95") else "",
+            "plot": _plot(lambda: fix_before_after(verified)),
         },
     }
+
+
+def _plot(make) -> dict[str, str | None] | None:
+    """``{"png", "error"}`` for one plot, None when it has no data; a failure is shown, not raised."""
+    try:
+        png = make()
+    except Exception as exc:  # a report without one plot beats no report
+        return {"png": None, "error": f"{type(exc).__name__}: {exc}"}
+    return {"png": png, "error": None} if png else None

@@ -238,6 +238,138 @@ def control_comparison(run: dict | None, controls: Any) -> str | None:
         return _png(fig)
 
 
+def _positive(value: Any) -> float | None:
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value > 0
+    return float(value) if ok else None
+
+
+def lr_range(result: Any, user_lr: Any = None) -> str | None:
+    """The LR range test: smoothed loss (raw batch loss faint) against the learning rate on a
+    log axis, with the suggested LR, the user's LR and the divergence point marked."""
+    if not isinstance(result, dict):
+        return None
+    lrs = _floats(result.get("lrs"))
+    smoothed, raw = _floats(result.get("smoothed")), _floats(result.get("losses"))
+    points = [(x, y) for x, y in zip(lrs, smoothed) if math.isfinite(x) and x > 0 and math.isfinite(y)]
+    if len(points) < 2:
+        return None
+    xs, ys = zip(*points)
+    suggested = _positive(result.get("suggested_lr"))
+    user_lr = _positive(result.get("user_lr")) or _positive(user_lr)
+    diverged = _positive(result.get("diverged_at"))
+    with matplotlib.rc_context(STYLE):
+        fig, (ax,) = _figure()
+        raw_points = [(x, y) for x, y in zip(lrs, raw) if math.isfinite(x) and x > 0 and math.isfinite(y)]
+        if raw_points:
+            ax.plot(*zip(*raw_points), color=LOSS_COLOR, lw=0.6, alpha=0.25, label="batch loss")
+        ax.plot(xs, ys, color=LOSS_COLOR, lw=1.3, label="smoothed loss")
+        ax.set_xscale("log")
+        # the loss explodes at the end of the sweep: scale the axis to the curve up to its minimum
+        low = min(ys)
+        high = max(ys[:ys.index(low) + 1]) if ys.index(low) > 0 else max(ys)
+        high = high + 0.25 * (high - low)
+        pad = 0.08 * (high - low) if high > low else max(abs(high), 1.0) * 0.1
+        ax.set_ylim(low - pad, high + pad)
+        rule = result.get("rule") if isinstance(result.get("rule"), str) else "suggested"
+        if suggested:
+            ax.axvline(suggested, color="#2ca02c", lw=1.2, label=f"suggested ({rule}): {suggested:.2g}")
+        if user_lr:
+            ax.axvline(user_lr, color=BAD_COLOR, ls="--", lw=1, label=f"your lr: {user_lr:.2g}")
+        if diverged:
+            ax.axvline(diverged, color="#777777", ls=":", lw=1, label=f"diverged at {diverged:.2g}")
+        ax.set_xlabel("learning rate")
+        ax.set_ylabel("loss")
+        ax.set_title("LR range test (one sweep from your starting weights)")
+        ax.legend(loc="best")
+        return _png(fig)
+
+
+def learning_curve(result: Any) -> str | None:
+    """Validation score against the number of training samples: each seed as a dot, the mean
+    as a line, the gain per doubling of the data in the title."""
+    if not isinstance(result, dict):
+        return None
+    sizes = _floats(result.get("n_train"))
+    per_size = result.get("val_scores") if isinstance(result.get("val_scores"), (list, tuple)) else []
+    means = _floats(result.get("mean"))
+    dots = [(n, v) for n, vals in zip(sizes, per_size) if math.isfinite(n) and n > 0
+            for v in _floats(vals) if math.isfinite(v)]
+    line = [(n, m) for n, m in zip(sizes, means) if math.isfinite(n) and n > 0 and math.isfinite(m)]
+    if not dots and not line:
+        return None
+    metric = result.get("metric") if isinstance(result.get("metric"), str) else "validation score"
+    gain = result.get("gain_per_doubling")
+    with matplotlib.rc_context(STYLE):
+        fig, (ax,) = _figure()
+        if dots:
+            ax.plot(*zip(*dots), "o", color=LOSS_COLOR, ms=3, alpha=0.5, label="one seed")
+        if line:
+            ax.plot(*zip(*line), "-o", color=LOSS_COLOR, ms=4, lw=1.3, label="mean")
+        ax.set_xscale("log", base=2)
+        ns = sorted({n for n, _ in dots + line})
+        ax.set_xticks(ns, [f"{n:.0f}" for n in ns])
+        ax.minorticks_off()
+        ax.set_xlabel("training samples")
+        ax.set_ylabel(metric)
+        title = "Learning curve"
+        if isinstance(gain, (int, float)) and not isinstance(gain, bool) and math.isfinite(gain):
+            title += f": {gain:+.3f} {metric} per doubling of the data"
+        ax.set_title(title)
+        ax.legend(loc="best")
+        return _png(fig)
+
+
+def fix_before_after(verified: Any) -> str | None:
+    """The fix's effect: the metric before and after (the median of the seeds), 95% intervals
+    as error bars and every seed as a dot."""
+    if not isinstance(verified, dict):
+        return None
+    before, after = _floats([verified.get("before"), verified.get("after")])
+    if not (math.isfinite(before) or math.isfinite(after)):
+        return None
+    seeds = [v for v in _floats(verified.get("after_per_seed")) if math.isfinite(v)]
+    metric = verified.get("metric") if isinstance(verified.get("metric"), str) else "metric"
+    fix = verified.get("fix") if isinstance(verified.get("fix"), str) else None
+    with matplotlib.rc_context(STYLE):
+        fig = Figure(figsize=(3.2, 2.6), dpi=DPI)
+        fig.subplots_adjust(left=0.2, right=0.95, bottom=0.14, top=0.86)
+        ax = fig.subplots()
+        if metric.endswith("accuracy"):
+            bottom, top = 0.0, 1.08
+        else:  # an R^2 of -1e6 would flatten everything else: bars are cut at -1, labels are not
+            finite = [v for v in (before, after, *seeds) if math.isfinite(v)]
+            bottom, top = max(min(finite + [0.0]) - 0.1, -1.05), max(max(finite + [0.0]) + 0.12, 0.2)
+        ax.set_ylim(bottom, top)
+        for x, value, ci, color in ((0, before, verified.get("before_ci95"), "#999999"),
+                                    (1, after, verified.get("after_ci95"), "#2ca02c")):
+            if not math.isfinite(value):
+                ax.text(x, max(bottom, 0.0), "n/a", ha="center", va="bottom", color=BAD_COLOR)
+                continue
+            ax.bar(x, value, width=0.6, color=color)
+            lo, hi = (_floats(ci) + [math.nan, math.nan])[:2] if isinstance(ci, (list, tuple)) else (math.nan,) * 2
+            if math.isfinite(lo) and math.isfinite(hi):
+                ax.errorbar(x, value, yerr=[[max(value - lo, 0)], [max(hi - value, 0)]], color="black",
+                            capsize=4, lw=1)
+            label_at = hi if math.isfinite(hi) and hi > value else value
+            ax.text(x, min(max(label_at, bottom), top), f"{value:.3g}", ha="center", va="bottom", fontsize=7)
+        if seeds:
+            ax.plot([1.4] * len(seeds), seeds, "o", color="black", ms=2.5, label="each seed")
+            ax.legend(loc="lower right")
+        ax.axhline(0, color="black", lw=0.6)
+        ax.set_xticks([0, 1], ["before", "after the fix"])
+        ax.set_xlim(-0.6, 1.6)
+        ax.set_ylabel(metric)
+        ax.set_title("Fix verified" + (f": {fix}" if fix else ""))
+        return _png(fig)
+
+
+def _experiment(d: dict, name: str) -> Any:
+    """The result of the last experiment entry called ``name``."""
+    entries = d.get("experiments") if isinstance(d.get("experiments"), list) else []
+    found = [e.get("result") for e in entries if isinstance(e, dict) and e.get("name") == name]
+    return found[-1] if found else None
+
+
 def _get(d: Any, *keys: str) -> Any:
     """``d[k1][k2]...`` or None when any level is missing or not a dict."""
     for k in keys:
@@ -272,6 +404,8 @@ def plots_for(d: dict) -> list[dict[str, str | None]]:
             _get(given, "predicted_histogram"), _get(retrained, "predicted_histogram"))),
         ("Confusion matrix", lambda: confusion_matrix(cm, f"Confusion matrix ({cm_of})")),
         ("Control runs", lambda: control_comparison(run, details.get("controls"))),
+        ("LR range test", lambda: lr_range(_experiment(d, "lr_range_test"), _get(run, "lr_used"))),
+        ("Learning curve", lambda: learning_curve(_experiment(d, "learning_curve"))),
     ]
     out = []
     for title, make in candidates:

@@ -20,7 +20,9 @@ class NoSignal(Rule):
     (`simple_baseline`: logistic/ridge regression and gradient boosting). If the real labels
     do no better than shuffled ones (within 5 points) and no baseline beats chance either (not
     in accuracy, and not by 15 points of balanced accuracy, which catches minority classes that
-    carry signal on imbalanced data), the labels carry no signal the inputs can explain.
+    carry signal on imbalanced data; nor cross-validated within the training data, which a
+    validation set prepared differently cannot hide), the labels carry no signal the inputs
+    can explain.
 
     ## Why is this bad?
     No model can learn a mapping that is not there: features and labels misaligned by a
@@ -61,7 +63,9 @@ class NoSignal(Rule):
             return None
         shuffled = control.get("control_score")
         if ev.task == "classification":
-            balanced_gain = (baseline.get("best_balanced_accuracy") or 0) - (baseline.get("chance_balanced_accuracy") or 1)
+            chance = baseline.get("chance_balanced_accuracy") or 1
+            balanced_gain = max((baseline.get("best_balanced_accuracy") or 0) - chance,
+                                (baseline.get("train_cv_balanced_accuracy") or 0) - chance)
             baseline_learns = bool(baseline.get("best_better_than_majority")) or balanced_gain > BALANCED_GAIN
         else:
             baseline_learns = (baseline.get("best_score") or -1) > 0.1

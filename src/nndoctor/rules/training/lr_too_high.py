@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...findings import Finding
 from .._base import Evidence, Rule, RuledOut, fmt_score
 from .._measures import clearly_better, curve_shape, learned, score_of
 
@@ -66,6 +67,12 @@ class LrTooHigh(Rule):
     def wants(self, ev: Evidence) -> set[str]:
         if not ev.data_finite or not self._symptoms(ev):
             return set()
+        # the sweep runs with the first lower-LR run: a NaN loss can take the whole ladder
+        # (3 rounds), and these symptoms are specific enough to spend one short sweep on
+        return self._ladder(ev) | ({"lr_range_test"} - set(ev.experiments))
+
+    @staticmethod
+    def _ladder(ev: Evidence) -> set[str]:
         for name in LADDER:
             if name not in ev.controls:
                 return {name}
@@ -93,11 +100,13 @@ class LrTooHigh(Rule):
         lr = ev.run.lr_used
         what = self._describe(symptoms, ev)
         control_name, control = self._control(ev)
-        evidence = {"lr": lr, **symptoms}
+        evidence = {"lr": lr, **symptoms, **range_test(ev)}
         if control is None:
             return self.finding("warning", 0.5, what + " (not confirmed: no lower-LR run was made).",
                                 evidence, *self._fix(ev, lr / 10))
         fix, fix_code = self._fix(ev, control.lr_used)
+        if (evidence.get("range_test_lr") or lr) < lr:
+            fix += f" An LR range test from the same starting weights suggests {evidence['range_test_lr']:.2g}."
         c_shape = curve_shape(control.epoch_train_loss)
         c_final = control.epoch_train_loss[-1] if control.epoch_train_loss else np.nan
         run_final = _tail_mean(ev.run.epoch_train_loss)
@@ -148,6 +157,22 @@ class LrTooHigh(Rule):
         return (f"At lr {lr:g} the loss oscillates: over the last third of training it swings with a "
                 f"detrended std of {symptoms['tail_std']:.3g} around {symptoms['tail_mean']:.4g} "
                 f"({100 * symptoms['tail_oscillation']:.0f}% of its mean; best {symptoms['best_loss']:.4g}).")
+
+
+def wants_range_test(rule: Rule, ev: Evidence) -> set[str]:
+    """{"lr_range_test"} once the rule's control runs confirmed it (its LR is cited in the
+    finding and its fix, never judged), so the sweep costs time only when it will be shown
+    (LR002: a slow, steady descent is common in healthy runs too)."""
+    if "lr_range_test" in ev.experiments:
+        return set()
+    finding = rule.check(ev)
+    return {"lr_range_test"} if isinstance(finding, Finding) and finding.confirmed_by else set()
+
+
+def range_test(ev: Evidence) -> dict:
+    """``{"range_test_lr": ...}`` when the lr_range_test experiment ran (its suggested LR)."""
+    result = ev.experiments.get("lr_range_test")
+    return {"range_test_lr": result.get("suggested_lr")} if isinstance(result, dict) else {}
 
 
 def _tail_mean(losses) -> float:

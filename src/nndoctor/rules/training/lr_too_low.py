@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .._base import Evidence, Rule, RuledOut, fmt_score
 from .._measures import clearly_better, curve_shape, learned, score_of
+from .lr_too_high import range_test, wants_range_test
 
 LADDER = ("lr*10", "lr*100", "lr*1000")
 MOVED = 0.3  # a run whose loss fell by less than this share of its start got nowhere
@@ -58,6 +59,10 @@ class LrTooLow(Rule):
         shape = self._suspicious(ev)
         if shape is None:
             return set()
+        return self._ladder(ev, shape) or wants_range_test(self, ev)
+
+    @staticmethod
+    def _ladder(ev: Evidence, shape) -> set[str]:
         for name in LADDER:
             if name not in ev.controls:
                 return {name}
@@ -94,7 +99,7 @@ class LrTooLow(Rule):
                     "tail_relative_drop": shape.tail_rel_drop, "final_loss": ev.run.epoch_train_loss[-1],
                     "score": score_of(ev.trained_val, ev.task), "control_lr": control.lr_used,
                     "control_final_loss": control.epoch_train_loss[-1] if control.epoch_train_loss else None,
-                    "control_score": score_of(control_val, ev.task)}
+                    "control_score": score_of(control_val, ev.task), **range_test(ev)}
         if control.nonfinite_step is not None or not clearly_better(control_val, ev.trained_val, ev.task):
             return RuledOut(f"the loss still falls at lr {lr:g}, but lr {control.lr_used:g} predicts no "
                             f"better ({fmt_score(evidence['control_score'], ev.task)} vs {fmt_score(evidence['score'], ev.task)})")
@@ -109,5 +114,7 @@ class LrTooLow(Rule):
             f"drops {100 * shape.tail_rel_drop:.0f}% over the last third: far from converged after "
             f"{ev.run.steps} steps ({fmt_score(evidence['score'], ev.task)}). The same steps at lr "
             f"{control.lr_used:g} reach {fmt_score(evidence['control_score'], ev.task)}: the learning rate is too low.",
-            evidence, f"Raise the learning rate from {lr:g} to about {new_lr:g}.", fix_code,
+            evidence, f"Raise the learning rate from {lr:g} to about {new_lr:g}." + (
+                f" An LR range test from the same starting weights suggests {evidence['range_test_lr']:.2g}."
+                if (evidence.get("range_test_lr") or 0) > lr else ""), fix_code,
             confirmed_by=[name])

@@ -8,6 +8,7 @@ from .._measures import score_of
 MEMORIZED = {"classification": 0.95, "regression": 0.9}
 GAP = {"classification": 0.25, "regression": 0.4}
 DATA_HELPS = 0.05  # validation gain per doubling of data above which more data is the answer
+MIN_PER_CLASS, MIN_VAL = 20, 30  # below these, too-little-data / unreliable-evaluation speak instead
 
 
 class Overfitting(Rule):
@@ -18,7 +19,8 @@ class Overfitting(Rule):
     trained copy): training accuracy at 95%+ (R^2 0.9+) with validation 25 points (R^2 0.4)
     lower is memorization. It then runs `learning_curve`: when a doubling of the data adds 5
     points or more, the gap is `too-little-data` and this rule stands down; otherwise the model
-    overfits whatever the data size.
+    overfits whatever the data size. Below 20 training samples per class or 30 validation
+    samples the rule stands down: `too-little-data` and `unreliable-evaluation` speak there.
 
     ## Why is this bad?
     The network has learned the training examples, noise included, instead of the rule behind
@@ -52,14 +54,24 @@ class Overfitting(Rule):
 
     def wants(self, ev: Evidence) -> set[str]:
         pair = self._gap(ev)
-        if pair and pair[0] >= MEMORIZED[ev.task] and pair[0] - pair[1] >= GAP[ev.task]:
+        if pair and self._enough_data(ev) and pair[0] >= MEMORIZED[ev.task] and pair[0] - pair[1] >= GAP[ev.task]:
             return {"learning_curve"}
         return set()
+
+    def _enough_data(self, ev: Evidence) -> bool:
+        if ev.val.n < MIN_VAL:
+            return False
+        if ev.task == "classification":
+            return (ev.train.min_class_count or 0) >= MIN_PER_CLASS
+        return ev.train.n >= 5 * MIN_PER_CLASS
 
     def check(self, ev: Evidence):
         pair = self._gap(ev)
         if pair is None:
             return None
+        if not self._enough_data(ev):
+            return RuledOut("too few training or validation samples to tell memorization from too "
+                            "little data (see too-little-data, unreliable-evaluation)")
         train, val = pair
         if train < MEMORIZED[ev.task] or train - val < GAP[ev.task]:
             return RuledOut(f"train {fmt_score(train, ev.task)} vs validation {fmt_score(val, ev.task)}")

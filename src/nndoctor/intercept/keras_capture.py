@@ -1,0 +1,99 @@
+"""What a Keras script trains, seen through a wrapped ``keras.Model.fit``: the model and the
+arguments of its last ``fit`` call. The real ``fit`` runs unchanged."""
+
+from __future__ import annotations
+
+import inspect
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass
+class KerasFitRecord:
+    model: object
+    x: object = None
+    y: object = None
+    validation_data: object = None
+    validation_split: float = 0.0
+    batch_size: int | None = None
+    epochs: int | None = None
+    fit_calls: int = 0
+    notes: list = field(default_factory=list)
+
+    def data(self):
+        """``(x, y, validation_data)`` as the fit call used them, or None when they are not
+        arrays (a dataset or generator). ``validation_split`` takes the *last* fraction, unshuffled,
+        as Keras does."""
+        try:
+            x, y = _array(self.x), _array(self.y)
+        except (TypeError, ValueError):
+            return None
+        if x is None or y is None or x.dtype == object or len(x) != len(y):
+            return None
+        val = None
+        if self.validation_data is not None and isinstance(self.validation_data, (tuple, list)) \
+                and len(self.validation_data) >= 2:
+            val = (_array(self.validation_data[0]), _array(self.validation_data[1]))
+        elif self.validation_split:
+            split_at = int(math.floor(len(x) * (1.0 - self.validation_split)))
+            x, y, val = x[:split_at], y[:split_at], (x[split_at:], y[split_at:])
+        return x, y, val
+
+
+def _array(value):
+    if value is None:
+        return None
+    if hasattr(value, "numpy") and not isinstance(value, np.ndarray):
+        value = value.numpy()
+    return np.asarray(value)
+
+
+class KerasCapture:
+    def __init__(self):
+        self.fits: dict[int, KerasFitRecord] = {}
+        self._restore = None
+        self.raised_in_fit = False  # the script's exception came out of a fit call
+
+    def install(self, keras) -> None:
+        model_cls = keras.Model
+        owned = "fit" in model_cls.__dict__
+        original = model_cls.fit
+        signature = inspect.signature(original)
+        capture = self
+
+        def fit(self, *args, **kwargs):
+            try:
+                bound = signature.bind(self, *args, **kwargs)
+                bound.apply_defaults()
+                a = bound.arguments
+                record = capture.fits.setdefault(id(self), KerasFitRecord(model=self))
+                record.x, record.y = a.get("x"), a.get("y")
+                record.validation_data = a.get("validation_data")
+                record.validation_split = a.get("validation_split") or 0.0
+                record.batch_size, record.epochs = a.get("batch_size"), a.get("epochs")
+                record.fit_calls += 1
+            except Exception:  # noqa: BLE001 - recording must never break the user's fit
+                pass
+            try:
+                return original(self, *args, **kwargs)
+            except BaseException:
+                capture.raised_in_fit = True
+                raise
+
+        fit.__wrapped__ = original
+        fit.__doc__ = original.__doc__
+        model_cls.fit = fit
+
+        def restore():
+            if owned:
+                model_cls.fit = original
+            else:
+                del model_cls.fit
+        self._restore = restore
+
+    def remove(self) -> None:
+        if self._restore is not None:
+            self._restore()
+            self._restore = None

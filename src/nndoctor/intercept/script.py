@@ -1,0 +1,300 @@
+"""Run a user's script unmodified, record what it trains, then diagnose each model.
+
+``run_script(path, args)`` behaves like ``python path args...`` (same ``sys.argv``, ``__name__ ==
+"__main__"``, output, exit code, traceback) and returns a `ScriptResult` holding one
+`Diagnosis` per trained model. Findings only the script reveals (see `script_findings` and
+`crash_finding`) are added to the model's diagnosis; a script that trained nothing recognizable
+still gets one (inconclusive, or naming the cause of its crash).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import runpy
+import sys
+import traceback
+from dataclasses import dataclass, field
+
+from ..findings import Finding
+from ..result import Diagnosis
+from ._imports import AfterImport
+from .keras_capture import KerasCapture
+from .torch_capture import TorchCapture
+
+MIN_VAL_SAMPLES = 10
+
+
+class ScriptRecorder:
+    """Context manager: patch the frameworks while the script runs; undo everything after."""
+
+    def __init__(self):
+        self.torch = TorchCapture()
+        self.keras = KerasCapture()
+        self._finder = AfterImport({"torch": self.torch.install, "keras": self.keras.install})
+
+    def __enter__(self):
+        self._finder.install()
+        return self
+
+    def __exit__(self, *exc):
+        self._finder.remove()
+        self.torch.remove()
+        self.keras.remove()
+        return False
+
+
+@dataclass
+class ScriptResult:
+    """What ``nndoctor run`` learned: the script's exit code and one diagnosis per model."""
+
+    script: str
+    exit_code: int
+    exception: str | None = None
+    diagnoses: list = field(default_factory=list)  # [(label, Diagnosis)]
+    stats: dict = field(default_factory=dict)
+
+    @property
+    def worst(self) -> Diagnosis | None:
+        """The diagnosis whose primary finding is most severe (then most confident)."""
+        if not self.diagnoses:
+            return None
+        return min((d for _, d in self.diagnoses),
+                   key=lambda d: d.primary.rank_key if d.primary is not None else (9, 0.0))
+
+    def findings(self):
+        return [f for _, d in self.diagnoses for f in d.findings]
+
+    def to_dict(self) -> dict:
+        """One model: its diagnosis' JSON plus ``model`` and ``script``. Several: the worst one's
+        ``verdict``/``primary_cause`` at the top and every diagnosis under ``diagnoses``."""
+        from .. import __version__
+
+        script = {"path": self.script, "exit_code": self.exit_code, "exception": self.exception,
+                  **self.stats}
+        entries = [{"model": label, **d.to_dict()} for label, d in self.diagnoses]
+        if len(entries) == 1:
+            return {**entries[0], "script": script}
+        worst = self.worst
+        return {"nndoctor_version": __version__,
+                "verdict": worst.verdict if worst else "inconclusive",
+                "primary_cause": worst.primary_cause if worst else "healthy",
+                "script": script, "diagnoses": entries}
+
+
+def run_script(path: str, args=(), *, budget=None, log=None) -> ScriptResult:
+    """Run ``path`` as ``__main__`` with ``sys.argv = [path, *args]``, then diagnose what it trained.
+
+    ``log``: a function for progress lines (default: stderr).
+    """
+    log = log or (lambda line: print(line, file=sys.stderr, flush=True))
+    with ScriptRecorder() as recorder:
+        exit_code, error = execute(path, list(args))
+    result = ScriptResult(script=path, exit_code=exit_code,
+                          exception=f"{type(error).__name__}: {error}" if error else None)
+    result.diagnoses = diagnose_recorded(recorder, error, budget=budget, log=log)
+    t = recorder.torch
+    result.stats = {"torch": {"optimizer_steps": t.steps, "zero_grad_calls": t.zero_grad_calls,
+                              "backward_calls": t.backward_calls, "loss_calls": t.loss_calls},
+                    "keras": {"fit_calls": sum(r.fit_calls for r in recorder.keras.fits.values())}}
+    return result
+
+
+def execute(path: str, args: list[str]) -> tuple[int, BaseException | None]:
+    """Run the script like the interpreter would: its exit code, and the exception it died of."""
+    saved_argv, saved_path = sys.argv, list(sys.path)
+    sys.argv = [path, *args]
+    sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
+    try:
+        runpy.run_path(path, run_name="__main__")
+        return 0, None
+    except SystemExit as exc:
+        code = exc.code
+        if code is None:
+            return 0, None
+        if isinstance(code, int):
+            return code, None
+        print(code, file=sys.stderr)
+        return 1, None
+    except BaseException as exc:  # noqa: BLE001 - the script's crash is reported, as python would
+        traceback.print_exception(type(exc), exc, _user_frames(exc.__traceback__, path))
+        return 1, exc
+    finally:
+        sys.argv = saved_argv
+        sys.path[:] = saved_path
+        sys.stdout.flush()
+        sys.stderr.flush()
+
+
+def _user_frames(tb, path):
+    """Drop the frames of runpy and nndoctor before the script's own first frame."""
+    script = os.path.abspath(path)
+    start = tb
+    while start is not None and os.path.abspath(start.tb_frame.f_code.co_filename) != script:
+        start = start.tb_next
+    return start or tb
+
+
+# -- diagnosing what was recorded --------------------------------------------------------------
+def diagnose_recorded(recorder: ScriptRecorder, error, *, budget=None, log=print) -> list:
+    from ..diagnosis import diagnose
+
+    out = []
+    torch_records = [r for r in recorder.torch.models.values() if r.loss_calls]
+    keras_records = [r for r in recorder.keras.fits.values() if r.fit_calls]
+    crash = crash_finding(error, recorder) if error is not None else None
+
+    def run_one(label, framework, call, extra):
+        log(f"nndoctor: diagnosing {label} ...")
+        try:
+            d = call()
+        except Exception as exc:  # noqa: BLE001 - a failed diagnosis still reports what the script showed
+            d = _bare(framework, extra, {"where": "diagnose", "error": f"{type(exc).__name__}: {exc}"})
+        else:
+            d.findings = sorted(d.findings + extra, key=lambda f: f.rank_key)
+        out.append((label, d))
+
+    for i, rec in enumerate(torch_records):
+        data = rec.data()
+        val = rec.data(val=True)
+        if val is not None and len(val[0]) < MIN_VAL_SAMPLES:
+            val = None
+        optimizer = _optimizer_for(rec.model, recorder.torch.optimizers)
+        lr = optimizer.param_groups[0]["lr"] if optimizer is not None else None
+        extra = script_findings(recorder.torch, rec, optimizer)
+        if crash is not None and i == len(torch_records) - 1:
+            extra.append(crash)
+        label = f"{type(rec.model).__name__} (torch)"
+        run_one(label, "torch",
+                lambda: diagnose(rec.model, data[0], data[1], validation_data=val, loss=rec.loss,
+                                 optimizer=optimizer, lr=lr, batch_size=rec.batch_size,
+                                 budget=budget, verbose=0), extra)
+    for i, rec in enumerate(keras_records):
+        data = rec.data()
+        extra = [crash] if crash is not None and i == len(keras_records) - 1 and not torch_records else []
+        label = f"{getattr(rec.model, 'name', type(rec.model).__name__)} (keras)"
+        if data is None:
+            out.append((label, _bare("keras", extra, {"where": "nndoctor run", "error":
+                        "the fit call's x/y are not arrays (a dataset or generator): not captured"})))
+            continue
+        x, y, val = data
+        run_one(label, "keras",
+                lambda: diagnose(rec.model, x, y, validation_data=val, batch_size=rec.batch_size,
+                                 budget=budget, verbose=0), extra)
+    if not out:
+        why = ("the script trained no model nndoctor could see: no keras Model.fit call and no "
+               "torch loss module (nn.*Loss) called on a model's output")
+        out.append(("script", _bare(None, [crash] if crash else [], {"where": "nndoctor run", "error": why})))
+    return out
+
+
+def _bare(framework, findings, error) -> Diagnosis:
+    return Diagnosis(task={"kind": None, "n_classes": None, "framework": framework},
+                     findings=list(findings), errors=[error])
+
+
+def _optimizer_for(model, optimizers: dict):
+    """The optimizer holding ``model``'s parameters; else the only one seen; else None."""
+    params = {id(p) for p in model.parameters()}
+    for opt in optimizers.values():
+        if any(id(p) in params for g in opt.param_groups for p in g["params"]):
+            return opt
+    return next(iter(optimizers.values())) if len(optimizers) == 1 else None
+
+
+# -- findings only the script shows ------------------------------------------------------------
+def script_findings(t: TorchCapture, rec, optimizer=None) -> list[Finding]:
+    """What the training loop of one model did wrong, read from the call counts (of the
+    optimizer that holds its parameters, when one was seen; else of all optimizers):
+
+    * RUN001 ``parameters-not-updating``: the loss was computed (and ``backward()`` called) but
+      ``optimizer.step()`` never ran, so the weights never changed.
+    * RUN002 ``gradient-accumulation``: ``step()`` ran at least twice and neither
+      ``optimizer.zero_grad()`` nor ``model.zero_grad()`` was ever called, so every step applied
+      the sum of all gradients so far.
+    * RUN003 ``train-mode-at-inference``: the model (with dropout or batch-norm) was called
+      without a loss, i.e. to predict, while still in training mode (``model.eval()`` missing).
+    """
+    found = []
+    if optimizer is not None:
+        steps = t.steps_by.get(id(optimizer), 0)
+        zero_grads = t.zero_grads_by.get(id(optimizer), 0) + t.zero_grads_by.get(id(rec.model), 0)
+    else:
+        steps, zero_grads = t.steps, t.zero_grad_calls
+    if steps == 0 and t.backward_calls >= 2 and rec.loss_calls >= 2:  # two full iterations, not a crash in the first
+        found.append(Finding(
+            cause="parameters-not-updating", code="RUN001", severity="error", confidence=0.97,
+            message=(f"The script computed the loss {rec.loss_calls} times and called backward() "
+                     f"{t.backward_calls} times, but never called optimizer.step(): the weights "
+                     "never changed, so the model predicts as it was initialized."),
+            evidence={"loss_calls": rec.loss_calls, "backward_calls": t.backward_calls,
+                      "optimizer_steps": 0},
+            fix="Call optimizer.step() after loss.backward() in every training iteration.",
+            fix_code="optimizer.zero_grad(); loss.backward(); optimizer.step()"))
+    if steps >= 2 and zero_grads == 0:
+        found.append(Finding(
+            cause="gradient-accumulation", code="RUN002", severity="error", confidence=0.95,
+            message=(f"optimizer.step() ran {steps} times but zero_grad() was never called: "
+                     "gradients accumulated across all steps, so each step used the sum of every "
+                     "gradient so far and the effective learning rate grew with each step."),
+            evidence={"optimizer_steps": steps, "zero_grad_calls": 0,
+                      "backward_calls": t.backward_calls},
+            fix="Clear the gradients before each backward pass.",
+            fix_code="optimizer.zero_grad()  # before loss.backward()"))
+    if rec.inference_in_train_mode:
+        found.append(Finding(
+            cause="train-mode-at-inference", code="RUN003", severity="error", confidence=0.93,
+            message=(f"The model was called {rec.inference_in_train_mode} time(s) without a loss "
+                     "(to predict) while still in training mode, and it has dropout/batch-norm "
+                     "layers: those predictions are randomized by dropout (or normalized by the "
+                     "batch's own statistics)."),
+            evidence={"predictions_in_train_mode": rec.inference_in_train_mode,
+                      "prediction_calls": rec.inference_calls},
+            fix="Call model.eval() before predicting (and model.train() before training again).",
+            fix_code="model.eval()\nwith torch.no_grad():\n    predictions = model(x)"))
+    return found
+
+
+CRASH_CAUSES = (  # (pattern in the exception message, cause, only when raised by the loss/fit)
+    (r"out of bounds|outside the valid range|label value|n_classes|t >= 0 && t < n_classes",
+     "label-encoding-mismatch", False),
+    (r"\bnan\b|not finite|infinit", "nan-in-data", False),
+    (r"broadcast", "shape-broadcast", True),
+    (r"shape|size of tensor|batch.?size|dimension|must match|same size", "label-encoding-mismatch", True),
+)
+
+
+def crash_finding(error: BaseException, recorder: ScriptRecorder) -> Finding | None:
+    """RUN004: the exception the script died of, named as a cause when its message says which."""
+    message = f"{type(error).__name__}: {error}".strip()
+    in_loss = recorder.torch.in_loss or recorder.keras.raised_in_fit
+    for pattern, cause, loss_only in CRASH_CAUSES:
+        if re.search(pattern, message, flags=re.IGNORECASE) and (in_loss or not loss_only):
+            where = " in the loss" if recorder.torch.in_loss else (" in fit()" if recorder.keras.raised_in_fit else "")
+            shapes = recorder.torch.last_loss_args if recorder.torch.in_loss else None
+            short = _quote(error, pattern)
+            return Finding(
+                cause=cause, code="RUN004", severity="error", confidence=0.9,
+                message=f"The script crashed{where}: {short}",
+                evidence={"exception": short, "in_loss": bool(in_loss),
+                          **({"loss_input_shapes": shapes} if shapes else {})},
+                fix=_CRASH_FIX[cause])
+    return None
+
+
+def _quote(error: BaseException, pattern: str) -> str:
+    """The exception's type and the line of its message that names the fault (TensorFlow's
+    messages run to pages of graph nodes; the line that matters is near the end)."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    hits = [line for line in lines if re.search(pattern, line, flags=re.IGNORECASE)]
+    line = (hits[-1] if hits else (lines[-1] if lines else "")) if len(lines) > 1 else str(error)
+    line = line if len(line) <= 300 else line[:300] + " ..."
+    return f"{type(error).__name__}: {line}"
+
+
+_CRASH_FIX = {
+    "label-encoding-mismatch": ("Make the labels fit the output layer: integer labels 0..C-1 with "
+                                "C output units (or one-hot of width C), matching the loss."),
+    "nan-in-data": "Remove or impute NaN/inf values in the inputs and labels before training.",
+    "shape-broadcast": "Give the output and the target the same shape (e.g. squeeze the (N, 1) output).",
+}

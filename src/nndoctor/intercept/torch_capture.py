@@ -1,0 +1,187 @@
+"""What a PyTorch script does, seen through global hooks: which model fed which loss with which
+targets, how often ``backward``, ``step`` and ``zero_grad`` ran, and whether predictions were
+made in training mode. Nothing here changes a value the script computes."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+
+import numpy as np
+
+MAX_SAMPLES = 20_000
+"""Training samples kept per model (duplicates from later epochs are skipped)."""
+
+
+@dataclass
+class TorchModelRecord:
+    """One top-level model the script trained (its output fed a loss module)."""
+
+    model: object
+    loss: object = None
+    x: list = field(default_factory=list)
+    y: list = field(default_factory=list)
+    x_val: list = field(default_factory=list)
+    y_val: list = field(default_factory=list)
+    seen: set = field(default_factory=set)
+    seen_val: set = field(default_factory=set)
+    loss_calls: int = 0
+    inference_calls: int = 0
+    inference_in_train_mode: int = 0
+    batch_size: int | None = None
+
+    def n(self, val=False) -> int:
+        return sum(len(a) for a in (self.x_val if val else self.x))
+
+    def add(self, x, y, val=False) -> None:
+        """Keep the batch's samples not seen before, up to MAX_SAMPLES."""
+        xs, ys, seen = (self.x_val, self.y_val, self.seen_val) if val else (self.x, self.y, self.seen)
+        room = MAX_SAMPLES - self.n(val)
+        if room <= 0 or len(x) != len(y):
+            return
+        flat = np.ascontiguousarray(x.reshape(len(x), -1))
+        keep = []
+        for i, row in enumerate(flat):
+            key = hash(row.tobytes())
+            if key not in seen:
+                seen.add(key)
+                keep.append(i)
+        keep = keep[:room]
+        if keep:
+            xs.append(x[keep])
+            ys.append(y[keep])
+
+    def data(self, val=False):
+        xs, ys = (self.x_val, self.y_val) if val else (self.x, self.y)
+        if not xs:
+            return None
+        return np.concatenate(xs), np.concatenate(ys)
+
+
+class TorchCapture:
+    """Install with ``install(torch)``; read ``models``, ``steps``, ``optimizers`` ...; ``remove()``."""
+
+    def __init__(self):
+        self.models: dict[int, TorchModelRecord] = {}
+        self.optimizers: dict[int, object] = {}
+        self.steps = 0
+        self.steps_by: dict[int, int] = {}  # id(optimizer) -> step() calls
+        self.zero_grads_by: dict[int, int] = {}  # id(optimizer or module) -> zero_grad() calls
+        self.zero_grad_calls = 0
+        self.backward_calls = 0
+        self.loss_calls = 0
+        self.in_loss = False  # an exception raised now was raised by a loss module
+        self.last_loss_args = None
+        self._depth = 0
+        self._pending: list = []  # top-level forwards not (yet) consumed by a loss
+        self._handles: list = []
+        self._patched: list = []
+        self.torch = None
+
+    # -- installation -----------------------------------------------------------------------
+    def install(self, torch) -> None:
+        from torch.nn.modules import module as module_mod
+        from torch.optim import optimizer as optim_mod
+
+        self.torch = torch
+        self._handles = [module_mod.register_module_forward_pre_hook(self._pre),
+                         module_mod.register_module_forward_hook(self._post),
+                         optim_mod.register_optimizer_step_post_hook(self._step)]
+        capture = self
+
+        def counting(owner, name, counter):
+            original = owner.__dict__[name]
+
+            def wrapper(*args, **kwargs):
+                setattr(capture, counter, getattr(capture, counter) + 1)
+                if counter == "zero_grad_calls" and args:
+                    capture.zero_grads_by[id(args[0])] = capture.zero_grads_by.get(id(args[0]), 0) + 1
+                if owner is torch.optim.Optimizer and args:  # an optimizer that never steps
+                    capture.optimizers.setdefault(id(args[0]), args[0])
+                return original(*args, **kwargs)
+            wrapper.__wrapped__ = original
+            wrapper.__doc__ = original.__doc__
+            setattr(owner, name, wrapper)
+            self._patched.append((owner, name, original))
+
+        counting(torch.optim.Optimizer, "zero_grad", "zero_grad_calls")
+        counting(torch.nn.Module, "zero_grad", "zero_grad_calls")
+        counting(torch.Tensor, "backward", "backward_calls")
+
+    def remove(self) -> None:
+        for handle in self._handles:
+            handle.remove()
+        for owner, name, original in reversed(self._patched):
+            setattr(owner, name, original)
+        self._handles, self._patched = [], []
+        self._settle()
+
+    # -- hooks ------------------------------------------------------------------------------
+    def _is_loss(self, module) -> bool:
+        return isinstance(module, self.torch.nn.modules.loss._Loss)
+
+    def _pre(self, module, args):
+        if self._depth == 0 and self._is_loss(module):
+            self.in_loss = True
+            self._on_loss(module, args)
+        self._depth += 1
+
+    def _post(self, module, args, output):
+        self._depth = max(self._depth - 1, 0)
+        if self._depth:
+            return
+        if self._is_loss(module):
+            self.in_loss = False
+        elif args and self._is_tensor(args[0]) and self._is_tensor(output):
+            self._pending.append((module, args[0], output, bool(module.training)))
+
+    def _step(self, optimizer, args, kwargs):
+        self.steps += 1
+        self.steps_by[id(optimizer)] = self.steps_by.get(id(optimizer), 0) + 1
+        self.optimizers[id(optimizer)] = optimizer
+
+    def _is_tensor(self, value) -> bool:
+        return isinstance(value, self.torch.Tensor)
+
+    # -- bookkeeping ------------------------------------------------------------------------
+    def _on_loss(self, loss, args):
+        self.loss_calls += 1
+        self._depth = 0  # a forward that raised earlier never came back: start afresh
+        if len(args) < 2 or not (self._is_tensor(args[0]) and self._is_tensor(args[1])):
+            return
+        prediction, target = args[0], args[1]
+        self.last_loss_args = (tuple(prediction.shape), tuple(target.shape))
+        fed = next((p for p in reversed(self._pending) if p[2] is prediction), None)
+        if fed is None and self._pending:  # a function between model and loss (e.g. F.softmax)
+            fed = self._pending[-1]
+        if fed is None:
+            return
+        self._pending.remove(fed)
+        self._settle()
+        module, inputs, _, _ = fed
+        record = self.models.setdefault(id(module), TorchModelRecord(model=module))
+        record.loss = loss
+        record.loss_calls += 1
+        if record.batch_size is None and inputs.ndim:
+            record.batch_size = int(inputs.shape[0])
+        x = inputs.detach().cpu().numpy()
+        y = target.detach().cpu().numpy()
+        record.add(x, y, val=not self.torch.is_grad_enabled())
+
+    def _settle(self) -> None:
+        """Forwards that no loss consumed were predictions: note their train/eval mode."""
+        for module, _, _, training in self._pending:
+            record = self.models.get(id(module))
+            if record is not None:
+                record.inference_calls += 1
+                record.inference_in_train_mode += bool(training) and has_stochastic_layers(module)
+        self._pending = []
+
+
+def has_stochastic_layers(module) -> bool:
+    """Dropout or batch-norm anywhere in the module: what training mode changes."""
+    torch = sys.modules.get("torch")
+    if torch is None:
+        return False
+    kinds = (torch.nn.modules.dropout._DropoutNd, torch.nn.modules.batchnorm._BatchNorm)
+    return any(isinstance(m, kinds) for m in module.modules())

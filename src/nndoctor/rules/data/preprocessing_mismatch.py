@@ -1,0 +1,174 @@
+"""DA006: the validation data is scaled or encoded differently from the training data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ...evidence.data import DataProfile
+from .._base import Evidence, Rule, RuledOut, fmt_score
+from .._measures import learned, score_of
+
+MIN_CLASS_N = 5  # samples of a class in each set before its statistics are compared
+SHIFT = 1.0  # median standardized mean difference over features (random splits: <= 0.55)
+LOG2_SCALE = 1.0  # median |log2(std ratio)| over features: 2x (random splits: <= 0.67, 1.6x)
+GAP = {"classification": 0.2, "regression": 0.3}  # train - validation score of the trained copy
+
+
+@dataclass
+class FeatureShift:
+    """How far validation features sit from training features, in training std units.
+
+    Per feature: the standardized mean difference ``|mean_val - mean_train| / std_train`` and
+    ``log2(std_val / std_train)``; for classification both are taken within each class present
+    in both sets (so a different class mix is not mistaken for a shift) and averaged by the
+    validation class counts. ``median_*`` summarise over features: a preprocessing step applied
+    to one set and not the other moves most features, a real shift in a few features does not.
+    """
+
+    smd: np.ndarray
+    log2_scale: np.ndarray
+    classes_compared: int
+
+    @property
+    def median_smd(self) -> float:
+        return float(np.median(self.smd))
+
+    @property
+    def median_log2_scale(self) -> float:
+        return float(np.median(np.abs(self.log2_scale)))
+
+    @property
+    def median_std_ratio(self) -> float:
+        """Validation std / training std of the median feature (below 1: validation narrower)."""
+        return float(2 ** np.median(self.log2_scale))
+
+    @property
+    def share_shifted(self) -> float:
+        return float(np.mean((self.smd > SHIFT) | (np.abs(self.log2_scale) > LOG2_SCALE)))
+
+
+def _per_feature(m_tr, s_tr, m_va, s_va, floor):
+    s_tr, s_va = np.maximum(s_tr, floor), np.maximum(s_va, floor)
+    return np.abs(m_va - m_tr) / s_tr, np.log2(s_va / s_tr)
+
+
+def feature_shift(train: DataProfile, val: DataProfile) -> FeatureShift | None:
+    """Compare validation with training features; None when there is nothing to compare."""
+    if train.feature_mean is None or val.feature_mean is None or train.feature_mean.shape != val.feature_mean.shape:
+        return None
+    keep = train.feature_std > 0  # a constant training feature has no scale to compare in
+    if not keep.any() or val.n < 2:
+        return None
+    # a within-class std of 0 (a pixel always 0 in one class) would make any difference infinite
+    floor = 0.1 * train.feature_std[keep]
+    if train.class_feature_mean is not None and val.class_feature_mean is not None \
+            and train.class_feature_mean.shape == val.class_feature_mean.shape:
+        both = [k for k, (a, b) in enumerate(zip(train.class_counts, val.class_counts))
+                if a >= MIN_CLASS_N and b >= MIN_CLASS_N]
+        if not both:
+            return None
+        weights = np.asarray([val.class_counts[k] for k in both], dtype=float)
+        smd = np.zeros(int(keep.sum()))
+        scale = np.zeros_like(smd)
+        for k, w in zip(both, weights / weights.sum()):
+            d, r = _per_feature(train.class_feature_mean[k, keep], train.class_feature_std[k, keep],
+                                val.class_feature_mean[k, keep], val.class_feature_std[k, keep], floor)
+            smd += w * d
+            scale += w * r
+        return FeatureShift(smd, scale, len(both))
+    d, r = _per_feature(train.feature_mean[keep], train.feature_std[keep],
+                        val.feature_mean[keep], val.feature_std[keep], floor)
+    return FeatureShift(d, r, 0)
+
+
+def _standardized(profile: DataProfile) -> bool:
+    keep = profile.feature_std > 0
+    return bool(keep.any() and np.median(np.abs(profile.feature_mean[keep])) < 0.1
+                and 0.8 < np.median(profile.feature_std[keep]) < 1.25)
+
+
+class PreprocessingMismatch(Rule):
+    """Flags validation data scaled or encoded differently from the training data, when the
+    model scores far worse on it than on the training data.
+
+    ## What it does
+    Compares every input feature of the given validation data with the training data: the
+    standardized mean difference (validation mean minus training mean, in training stds) and
+    the ratio of stds, within each class present in both sets so that a different class mix
+    does not count. A median over features above 1 std, or a std ratio beyond 2x, means most
+    features moved together, which is what a transform applied to one set only (a scaler fit
+    on training data but not applied to validation data, pixels divided by 255 in one of
+    them) does; random and class-sorted splits of the same data stay under 0.55 std and 1.6x.
+    It is reported when the model as given, or a trained copy, scores 20 accuracy points (0.3
+    R^2) lower on validation than on training data; an error when the validation predictions
+    are no better than the majority class (R^2 at most 0.3) while the training ones are.
+
+    ## Why is this bad?
+    The network learned weights for inputs on the training scale. Inputs on another scale land
+    where it never saw data: activations saturate and the predictions collapse to one class or
+    a constant, although training went well. Nothing in the loss curve shows it.
+
+    ## Example
+    ```python
+    scaler = StandardScaler().fit(x_train)
+    model.fit(scaler.transform(x_train), y_train)
+    model.predict(x_val)  # raw features: the scaler was not applied
+    ```
+
+    ## Fix
+    Fit the preprocessing once, on the training data, and apply that same fitted transform to
+    the training, validation and prediction data (keep it with the model, e.g. in a
+    `Pipeline` or a normalization layer). Safe.
+    """
+
+    code = "DA006"
+    cause = "preprocessing-mismatch"
+    summary = "validation data on another scale or encoding than the training data, and the model fails on it"
+
+    def check(self, ev: Evidence):
+        if ev.val_source != "given" or not ev.data_finite:
+            return None
+        shift = feature_shift(ev.train, ev.val)
+        if shift is None:
+            return None
+        within = " within classes" if shift.classes_compared else ""
+        scale_ratio = shift.median_std_ratio
+        if shift.median_smd <= SHIFT and shift.median_log2_scale <= LOG2_SCALE:
+            return RuledOut(f"validation features match the training features{within}: median shift "
+                            f"{shift.median_smd:.2f} training stds, median std ratio {scale_ratio:.2f}x")
+        pairs = {"given": (ev.given_train, ev.given_val), "trained_copy": (ev.trained_train, ev.trained_val)}
+        scores = {name: (score_of(t, ev.task), score_of(v, ev.task)) for name, (t, v) in pairs.items()}
+        gaps = {name: a - b for name, (a, b) in scores.items()
+                if a is not None and b is not None and np.isfinite(a) and np.isfinite(b)}
+        worst = max(gaps, key=gaps.get) if gaps else None
+        evidence = {"median_mean_shift_in_train_stds": shift.median_smd,
+                    "max_mean_shift_in_train_stds": float(shift.smd.max()),
+                    "median_std_ratio": scale_ratio, "share_of_features_shifted": shift.share_shifted,
+                    "classes_compared": shift.classes_compared,
+                    "train_standardized": _standardized(ev.train), "val_standardized": _standardized(ev.val),
+                    "scores": {name: {"train": a, "validation": b} for name, (a, b) in scores.items()}}
+        what = (f"Validation features are not on the training scale{within}: a median feature's "
+                f"validation mean sits {shift.median_smd:.3g} training stds from its training mean "
+                f"(up to {shift.smd.max():.3g}), and its std is {scale_ratio:.3g}x the training std; "
+                f"{100 * shift.share_shifted:.0f}% of {shift.smd.size} features moved (expected for two "
+                f"samples of the same data: under {SHIFT:g} std and {2 ** LOG2_SCALE:g}x).")
+        if evidence["train_standardized"] != evidence["val_standardized"]:
+            which = ("training", "validation") if evidence["train_standardized"] else ("validation", "training")
+            what += f" The {which[0]} data looks standardized, the {which[1]} data does not."
+        fix = ("Fit the preprocessing on the training data once and apply the same fitted transform to "
+               "training, validation and prediction data.")
+        fix_code = ("scaler = sklearn.preprocessing.StandardScaler().fit(x_train); "
+                    "x_train, x_val = scaler.transform(x_train), scaler.transform(x_val)")
+        if worst is None or gaps[worst] < GAP[ev.task]:
+            return self.finding("info", 0.4, what + " The model still scores about as well on validation "
+                                "as on training data.", evidence, fix, fix_code)
+        train_summary, val_summary = pairs[worst]
+        who = "The model as given" if worst == "given" else "A trained copy"
+        severe = learned(train_summary, ev.task) and not learned(val_summary, ev.task)
+        return self.finding(
+            "error" if severe else "warning", 0.95 if severe else 0.7,
+            what + f" {who} scores {fmt_score(scores[worst][0], ev.task)} on training data but "
+            f"{fmt_score(scores[worst][1], ev.task)} on validation data.",
+            evidence, fix, fix_code)

@@ -1,0 +1,118 @@
+"""DA007: data ordered by label and split in order, so training and validation hold different classes."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.stats import chi2_contingency
+
+from .._base import Evidence, Rule, RuledOut, fmt_pct
+from .._measures import learned, score_of
+
+MAX_TV = 0.4  # total variation between the class shares (stratified: 0, random: <= 0.37, sorted: >= 0.47)
+MAX_P = 1e-4  # chi-square p that both share one class distribution (random: >= 0.004, sorted: <= 1e-16)
+MIN_UNSEEN = 0.1  # share of validation samples whose class never occurs in training
+SEVERE_UNSEEN = 0.2  # ... so many that validation accuracy cannot exceed 80%: an error
+SORTED_RUN = 0.9  # share of neighbouring samples with the same label (shuffled: sum of p_k^2)
+
+
+def _class_shift(ev: Evidence) -> dict | None:
+    train, val = ev.train.class_counts, ev.val.class_counts
+    if not train or not val or sum(val) == 0 or sum(train) == 0:
+        return None
+    size = max(len(train), len(val))
+    a = np.pad(np.asarray(train, dtype=float), (0, size - len(train)))
+    b = np.pad(np.asarray(val, dtype=float), (0, size - len(val)))
+    present = (a + b) > 0
+    p_value = 1.0
+    if present.sum() > 1:
+        p_value = float(chi2_contingency(np.stack([a[present], b[present]]))[1])
+    unseen = np.flatnonzero((a == 0) & (b > 0))
+    return {"train_class_counts": a.astype(int).tolist(), "val_class_counts": b.astype(int).tolist(),
+            "total_variation": float(0.5 * np.abs(a / a.sum() - b / b.sum()).sum()),
+            "p_same_distribution": p_value, "val_classes": np.flatnonzero(b).tolist(),
+            "unseen_in_train": unseen.tolist(), "val_share_unseen": float(b[unseen].sum() / b.sum()),
+            "train_label_run_fraction": ev.train.label_run_fraction,
+            "train_shuffled_run_fraction": ev.train.expected_run_fraction,
+            "val_label_run_fraction": ev.val.label_run_fraction}
+
+
+class SortedDataSplit(Rule):
+    """Flags a validation set whose classes differ sharply from the training set's, the mark of
+    data ordered by label and split in order.
+
+    ## What it does
+    Compares the class counts of the given training and validation data: classes never seen
+    in training making up 10% or more of validation, or class shares that differ by a total
+    variation over 0.4 with a chi-square p-value under 1e-4 (stratified splits: 0; random
+    splits with 30 to 360 validation samples: at most 0.37, p at least 0.004; tail splits of
+    sorted data: at least 0.47, p under 1e-16). Training labels in long runs (over 90% of
+    neighbouring samples share the label, against sum(p_k^2) when shuffled) show that the
+    data was sorted. An error when 20% of validation is in classes the model never saw, or
+    the validation score is no better than the majority class while the training score is;
+    otherwise a warning, since the validation score then describes only some classes.
+
+    ## Why is this bad?
+    A model cannot predict a class it never saw in training, and a validation set of one
+    class measures only that class: validation accuracy is 0 or meaningless while training
+    accuracy rises. Sorted data trained in order (no shuffling) also gives single-class
+    batches, and the model forgets all but the last class.
+
+    ## Example
+    ```python
+    order = np.argsort(y)
+    x, y = x[order], y[order]
+    x_train, x_val, y_train, y_val = x[:800], x[800:], y[:800], y[800:]  # last classes only
+    ```
+
+    ## Fix
+    Shuffle before splitting and stratify by label:
+    `train_test_split(x, y, test_size=0.2, shuffle=True, stratify=y)`; shuffle the training
+    batches every epoch. Safe.
+    """
+
+    code = "DA007"
+    cause = "sorted-data-split"
+    summary = "training and validation hold different classes: data sorted by label and split in order"
+
+    def check(self, ev: Evidence):
+        if ev.task != "classification" or ev.val_source != "given":
+            return None
+        shift = _class_shift(ev)
+        if shift is None:
+            return None
+        tv, p = shift["total_variation"], shift["p_same_distribution"]
+        unseen = shift["unseen_in_train"]
+        if shift["val_share_unseen"] < MIN_UNSEEN and (tv <= MAX_TV or p >= MAX_P):
+            return RuledOut(f"training and validation class shares agree: total variation {tv:.2f}, "
+                            f"p = {p:.2g} for one shared distribution")
+        # runs say "sorted" only in a set with 2+ classes (one class is one run however it is ordered)
+        sorted_runs = [(name, data.label_run_fraction, data.expected_run_fraction)
+                       for name, data in (("training", ev.train), ("validation", ev.val))
+                       if data.label_run_fraction is not None and data.label_run_fraction >= SORTED_RUN
+                       and sum(c > 0 for c in data.class_counts or []) > 1]
+        judged = ev.judged
+        train_judged = ev.given_train if judged is ev.given_val else ev.trained_train
+        val_score, train_score = score_of(judged, ev.task), score_of(train_judged, ev.task)
+        shift.update(val_score=val_score, train_score=train_score)
+        what = (f"Validation holds classes {shift['val_classes'][:10]} with counts "
+                f"{[shift['val_class_counts'][k] for k in shift['val_classes'][:10]]}; training class counts "
+                f"are {shift['train_class_counts'][:20]} (total variation {tv:.2f}; a shuffled, "
+                f"stratified split gives 0).")
+        if unseen:
+            what += (f" Classes {unseen[:10]} ({fmt_pct(shift['val_share_unseen'])} of validation) never "
+                     f"occur in training.")
+        if sorted_runs:
+            name, run, expected = sorted_runs[0]
+            what += (f" The {name} labels come in runs: {fmt_pct(run)} of neighbouring samples share a "
+                     f"label (shuffled: {fmt_pct(expected)}), so the data was sorted by label before the split.")
+        what += (f" The model scores {fmt_pct(train_score)} on training data and {fmt_pct(val_score)} on "
+                 f"validation data.")
+        fails = learned(train_judged, ev.task) and not learned(judged, ev.task)
+        severe = shift["val_share_unseen"] >= SEVERE_UNSEEN or fails
+        confidence = (0.95 if sorted_runs or unseen else 0.85) if severe else (0.7 if sorted_runs else 0.5)
+        return self.finding(
+            "error" if severe else "warning", confidence, what, shift,
+            "Shuffle before splitting and stratify by label, so every class is in both sets in the "
+            "same proportion; shuffle the training batches every epoch.",
+            "x_train, x_val, y_train, y_val = sklearn.model_selection.train_test_split("
+            "x, y, test_size=0.2, shuffle=True, stratify=y)")

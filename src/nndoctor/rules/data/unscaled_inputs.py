@@ -1,0 +1,125 @@
+"""DA004: input features far from zero mean / unit scale, and standardizing them helps."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._base import Evidence, Rule, RuledOut, fmt_score
+from .._measures import clearly_better, learned, score_of
+
+MAX_SCALE = 10.0  # largest max(|mean|, std) of a feature (standardized: 1, iris: 5.8, raw digits: 12.1)
+MAX_SPREAD = 100.0  # largest / smallest feature scale (standardized: 1, iris: 4.9, breast cancer: 2.3e5)
+CONTROL = "standardize-x"
+
+
+def feature_scales(ev: Evidence) -> np.ndarray | None:
+    """max(|mean|, std) of every training feature that is not constant."""
+    mean, std = ev.train.feature_mean, ev.train.feature_std
+    if mean is None or std is None:
+        return None
+    keep = std > 0
+    return np.maximum(np.abs(mean[keep]), std[keep]) if keep.any() else None
+
+
+class UnscaledInputs(Rule):
+    """Flags input features far from unit scale when standardizing them predicts clearly better.
+
+    ## What it does
+    Measures each training feature's scale, max(|mean|, std). When the largest is over 10, or
+    the largest and smallest non-constant scales are over 100x apart, it trains the same copy
+    for the same steps on inputs standardized with the training statistics. Only if that run
+    predicts clearly better (10 accuracy points beyond the interval, or R^2 +0.2) is the scale
+    reported: a model that learns well from raw features is left alone. It is an error when
+    the copy on raw features does not learn at all, or standardizing gains 25 points / 0.4 R^2.
+
+    ## Why is this bad?
+    A feature in the thousands makes the first layer's pre-activations and gradients thousands
+    of times larger than those of a feature in 0..1: a learning rate that suits one is far too
+    large or too small for the other, saturating units blow up, and plain SGD diverges or sticks
+    at the majority class. Offsets far from zero make every unit start on the same side of its
+    nonlinearity.
+
+    ## Example
+    ```python
+    x, y = sklearn.datasets.load_breast_cancer(return_X_y=True)  # features from 0.001 to 4000
+    model.fit(x, y)  # SGD: stays at the majority class
+    ```
+
+    ## Fix
+    Standardize the inputs with statistics of the training data and apply the same transform to
+    validation and prediction data (`StandardScaler().fit(x_train)`); divide 8-bit images by
+    255. Safe.
+    """
+
+    code = "DA004"
+    cause = "unscaled-inputs"
+    summary = "input features far from unit scale, and standardizing them predicts clearly better"
+
+    def _suspicious(self, ev: Evidence) -> np.ndarray | None:
+        scales = feature_scales(ev)
+        if scales is None or not ev.data_finite:
+            return None
+        if scales.max() > MAX_SCALE or scales.max() > MAX_SPREAD * scales.min():
+            return scales
+        return None
+
+    @staticmethod
+    def _room_to_gain(ev: Evidence) -> bool:
+        """Whether a control could still be clearly better (10 points / 0.2 R^2 below perfect)."""
+        score = score_of(ev.trained_val, ev.task)
+        return score is None or not np.isfinite(score) or score < (0.9 if ev.task == "classification" else 0.8)
+
+    def wants(self, ev: Evidence) -> set[str]:
+        return {CONTROL} if (ev.run is not None and self._suspicious(ev) is not None
+                             and self._room_to_gain(ev)) else set()
+
+    def check(self, ev: Evidence):
+        scales = self._suspicious(ev)
+        if scales is None:
+            all_scales = feature_scales(ev)
+            if all_scales is None:
+                return None
+            return RuledOut(f"features are near unit scale: largest max(|mean|, std) "
+                            f"{all_scales.max():.3g}, smallest {all_scales.min():.3g}")
+        if ev.run is None:
+            return None
+        keep = np.flatnonzero(ev.train.feature_std > 0)
+        worst = int(keep[np.argmax(scales)])
+        control = ev.control_val.get(CONTROL)
+        score, std_score = score_of(ev.trained_val, ev.task), score_of(control, ev.task)
+        if not self._room_to_gain(ev):
+            return RuledOut(f"feature scales span {scales.min():.3g} to {scales.max():.4g}, but a copy "
+                            f"trained on them reaches {fmt_score(score, ev.task)}")
+        evidence = {"largest_scale": float(scales.max()), "smallest_scale": float(scales.min()),
+                    "scale_ratio": float(scales.max() / scales.min()), "widest_feature": worst,
+                    "widest_feature_mean": float(ev.train.feature_mean[worst]),
+                    "widest_feature_std": float(ev.train.feature_std[worst]),
+                    "n_features_over_10": int((scales > MAX_SCALE).sum()),
+                    "score": score, "standardized_score": std_score}
+        what = (f"Input features are far from unit scale: feature {worst} has mean "
+                f"{evidence['widest_feature_mean']:.4g} and std {evidence['widest_feature_std']:.4g} "
+                f"({evidence['n_features_over_10']} of {scales.size} features over 10), and feature "
+                f"scales span {scales.min():.3g} to {scales.max():.4g} ({evidence['scale_ratio']:.3g}x); "
+                f"expected about 1.")
+        fix = ("Standardize the inputs with training statistics and apply the same transform to "
+               "validation and prediction data (for 8-bit images: x / 255).")
+        fix_code = ("scaler = sklearn.preprocessing.StandardScaler().fit(x_train); "
+                    "x_train, x_val = scaler.transform(x_train), scaler.transform(x_val)")
+        if control is None:
+            return self.finding("info", 0.3, what + " Not confirmed: the standardized control run "
+                                "could not be made.", evidence, fix, fix_code)
+        if not clearly_better(control, ev.trained_val, ev.task):
+            run = ev.controls.get(CONTROL)
+            if run is not None and run.stopped_early:
+                return self.finding("info", 0.3, what + f" Not confirmed: the standardized control run "
+                                    f"stopped early ({run.stopped_early}).", evidence, fix, fix_code)
+            return RuledOut(f"feature scales span {scales.min():.3g} to {scales.max():.4g}, but standardized "
+                            f"inputs predict no clearly better: {fmt_score(std_score, ev.task)} vs "
+                            f"{fmt_score(score, ev.task)} on raw inputs")
+        severe = not learned(ev.trained_val, ev.task) or clearly_better(
+            control, ev.trained_val, ev.task, margin_acc=0.25, margin_r2=0.4)
+        return self.finding(
+            "error" if severe else "warning", 0.92 if severe else 0.75,
+            what + f" Trained on them, a copy reaches {fmt_score(score, ev.task)}; the same training "
+            f"on standardized inputs reaches {fmt_score(std_score, ev.task)}.",
+            evidence, fix, fix_code, confirmed_by=[CONTROL])

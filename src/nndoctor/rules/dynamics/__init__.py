@@ -1,0 +1,1 @@
+"""Rules about training dynamics: whether updates happen, how gradients flow, which units live."""

@@ -1,0 +1,125 @@
+"""GD003: gradients die out before they reach the early layers."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._base import Evidence, Rule, RuledOut, fmt_pct, fmt_score
+from .._measures import learned, score_of
+from ._signals import dead_relu_layers, kernel_changes, layer_series, relative_gradients
+
+VANISHED = 1e-3  # first layer's relative gradient / the last layer's (healthy nets: 0.01 and up)
+MIN_LAYERS = 3  # weighted layers: a 2-layer net has no depth for gradients to die in
+SATURATING = {"sigmoid", "tanh", "hard_sigmoid"}
+
+
+class VanishingGradients(Rule):
+    """Flags gradients that shrink layer by layer until the early layers get almost none.
+
+    ## What it does
+    For every dense/conv layer with recorded gradients, divides the median gradient norm over
+    the recorded run by the norm of the layer's starting weights (the relative gradient, which
+    sets how fast plain SGD moves the layer). If the first layer's relative gradient is under
+    1/1000 of the last layer's (healthy nets measured here: 1/100 or more; 8 ReLU layers with
+    He init: 0.4), gradients vanish. The message adds how little the early weights changed and
+    how many units sit at a sigmoid/tanh rail on the probe batch. It is an error when the copy
+    does not learn, a warning when it learns while its first layer stays practically frozen.
+    Zero gradients behind dead ReLU units are left to dead-relu (GD004), and NaN gradients to
+    exploding-gradients (GD002).
+
+    ## Why is this bad?
+    Each sigmoid/tanh layer multiplies the backward signal by its derivative (at most 0.25 for
+    sigmoid) and by its weights, so after a few layers the early layers receive almost no
+    gradient and keep their random weights: the later layers must work with noise features,
+    and the model stays near chance.
+
+    ## Example
+    ```python
+    keras.Sequential([keras.Input((4,))] + [layers.Dense(32, activation="sigmoid") for _ in range(8)]
+                     + [layers.Dense(3)])
+    ```
+
+    ## Fix
+    Use ReLU-family activations with He init in the hidden layers (keep sigmoid/softmax at the
+    output), add normalization (BatchNorm/LayerNorm) or residual connections, or use fewer
+    layers. Adam softens the symptom but does not remove it. Safe.
+    """
+
+    code = "GD003"
+    cause = "vanishing-gradients"
+    summary = "the first layer's gradient is under 1/1000 of the last layer's; early layers stay put"
+
+    def check(self, ev: Evidence):
+        run = ev.run
+        if run is None:
+            return None
+        relative = [(layer, value) for layer, value in relative_gradients(ev)
+                    if layer.trainable is not False]
+        if len(relative) < MIN_LAYERS:
+            return RuledOut(f"only {len(relative)} weighted layer(s) with recorded gradients: too shallow "
+                            "for gradients to vanish") if run.grad_steps else None
+        (first, g_first), (last, g_last) = relative[0], relative[-1]
+        if run.nonfinite_step is not None or not (np.isfinite(g_first) and np.isfinite(g_last)):
+            return RuledOut("the loss or gradients become NaN/inf: they blow up, not vanish "
+                            "(see exploding-gradients, lr-too-high)")
+        if dead_relu_layers(run):
+            return RuledOut("gradients are zero behind dead ReLU layers (see dead-relu)")
+        if g_last <= 0:
+            return RuledOut(f"the last layer '{last.name}' gets no gradient at all: nothing flows back")
+        if g_first <= 0:
+            return RuledOut(f"the first layer '{first.name}' gets exactly zero gradient: the graph is cut "
+                            "(or the layer frozen), which is not vanishing (see parameters-not-updating)")
+        ratio = g_first / g_last
+        if ratio >= VANISHED:
+            return RuledOut(f"the first layer's relative gradient is {ratio:.2g}x the last layer's "
+                            f"(vanishing below {VANISHED:g}x)")
+        changes = dict((layer.name, change) for layer, change in kernel_changes(ev))
+        updates = layer_series(run, first, "update_ratio")
+        score = score_of(ev.trained_val, ev.task)
+        evidence = {"first_layer": first.name, "last_layer": last.name,
+                    "first_relative_gradient": g_first, "last_relative_gradient": g_last,
+                    "gradient_ratio": ratio, "depth": len(relative),
+                    "profile": [{"layer": layer.name, "relative_gradient": value} for layer, value in relative],
+                    "first_weight_change": changes.get(first.name), "last_weight_change": changes.get(last.name),
+                    "first_update_ratio": float(np.nanmedian(updates)) if updates is not None and updates.size else None,
+                    "saturated_fraction": self._saturation(run), "score": score}
+        activations = sorted({layer.activation for layer, _ in relative[:-1] if layer.activation})
+        message = (f"Gradients vanish before the early layers: over {run.steps} steps the first layer "
+                   f"'{first.name}' gets a median gradient of {g_first:.2g}x its weight norm, the last "
+                   f"layer '{last.name}' {g_last:.2g}x: {ratio:.2g} of it (healthy nets measured here: "
+                   f"0.01 or more), through {len(relative)} layers of {'/'.join(activations) or 'unknown'} units.")
+        if evidence["first_weight_change"] is not None and evidence["last_weight_change"] is not None:
+            message += (f" The first layer's weights changed by {evidence['first_weight_change']:.2g} (relative), "
+                        f"the last layer's by {evidence['last_weight_change']:.2g}.")
+        if evidence["saturated_fraction"]:
+            message += f" {fmt_pct(evidence['saturated_fraction'])} of the sigmoid/tanh outputs sit at a rail."
+        fix, fix_code = self._fix(ev)
+        if not learned(ev.trained_val, ev.task):
+            return self.finding("error", 0.85, message + f" The copy does not learn ({fmt_score(score, ev.task)}).",
+                                evidence, fix, fix_code, confirmed_by=["recorded_run"])
+        first_change = evidence["first_weight_change"]
+        if first_change is not None and first_change < 1e-3:  # the first layer practically frozen
+            return self.finding("warning", 0.6, message + f" The copy learns ({fmt_score(score, ev.task)}) "
+                                "with its first layer practically frozen: the early layers add nothing.",
+                                evidence, fix, fix_code, confirmed_by=["recorded_run"])
+        return RuledOut(f"the first layer's relative gradient is {ratio:.2g}x the last layer's, but the "
+                        f"early layers still move and the copy learns ({fmt_score(score, ev.task)})")
+
+    @staticmethod
+    def _saturation(run) -> float | None:
+        """Share of sigmoid/tanh outputs at a rail on the last probe, over all such layers."""
+        if not run.probes:
+            return None
+        values = [a.saturated_fraction for a in run.probes[-1].layers.values()
+                  if a.saturated_fraction is not None and np.isfinite(a.saturated_fraction)]
+        return float(np.mean(values)) if values else None
+
+    @staticmethod
+    def _fix(ev: Evidence) -> tuple[str, str]:
+        saturating = any(layer.activation in SATURATING for layer in ev.model.weighted_layers[:-1])
+        fix = ("Use ReLU-family activations with He init in the hidden layers" if saturating
+               else "Use He/Glorot init for the depth") + \
+            (", add BatchNorm/LayerNorm between layers, or use fewer layers.")
+        if ev.framework == "keras":
+            return fix, 'layers.Dense(units, activation="relu", kernel_initializer="he_normal")'
+        return fix, "nn.Linear(n_in, n_out), nn.ReLU()  # instead of nn.Sigmoid(); nn.init.kaiming_normal_(linear.weight)"

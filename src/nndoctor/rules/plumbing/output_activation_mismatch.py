@@ -1,0 +1,264 @@
+"""PL001: the output layer and the loss disagree about what the outputs are."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .._base import Evidence, Rule, RuledOut, fmt_pct, fmt_score
+from .._measures import score_of
+from ._facts import (CATEGORICAL_LOSSES, PROBABILITY_LOSSES, framework_error, learned_despite_it,
+                     loss_label, output_activation, run_loss, value_range)
+
+KERAS_CLASSES = {"sparse_categorical_crossentropy": "SparseCategoricalCrossentropy",
+                 "categorical_crossentropy": "CategoricalCrossentropy",
+                 "binary_crossentropy": "BinaryCrossentropy"}
+SOFTPLUS_MINUS_1 = math.log1p(math.exp(-1.0))  # BCE-with-logits of a positive at logit 1
+CRAWLING = 0.75  # a run that covered less of the way to the floor is still crawling (see docs)
+
+
+class OutputActivationMismatch(Rule):
+    """Flags an output layer whose activation does not fit the loss.
+
+    ## What it does
+    Compares the output layer (units and activation) with the loss, before any training:
+    softmax over a single unit; a categorical cross-entropy (or `NLLLoss`) over a single unit;
+    softmax/sigmoid outputs fed to a loss that applies softmax/sigmoid itself (torch
+    `nn.CrossEntropyLoss`/`nn.BCEWithLogitsLoss`, Keras `from_logits=True`); softmax outputs
+    fed to `nn.NLLLoss` (which expects log-probabilities); raw scores fed to a loss that
+    expects probabilities (Keras `from_logits=False`, torch `nn.BCELoss`) or log-probabilities
+    (`nn.NLLLoss`). The activation is read from the layers; when a torch `forward()` applies
+    softmax as a function, from the outputs (rows summing to 1; one unit that is exactly 1.0
+    everywhere). It cites what the outputs and the recorded run show: outputs all 1.0, a loss
+    of exactly 0, the lowest loss the set-up can reach, or the framework's error.
+
+    The single-unit faults make every prediction identical: errors. The others are errors
+    when the trained copy learns nothing (no better than the majority class, or its last-epoch
+    loss within 10% of the no-learning loss) or, for probabilities passed as logits, when it
+    crawls (its loss covered under 75% of the way from the no-learning loss to the floor it
+    cannot pass); warnings when it learns anyway. Keras's TensorFlow
+    backend repairs softmax/sigmoid + `from_logits=True` inside `fit` (it takes the values
+    before the activation, and warns): there that is reported as info. A sigmoid applied as a
+    function in a torch `forward()` cannot be told from raw scores and is not detected.
+
+    ## Why is this bad?
+    Softmax over one value is always 1.0, and a categorical loss over one unit is always 0: the
+    model cannot express a class, whatever it learns. Probabilities passed as logits are
+    squashed twice: the loss can no longer reach 0 and its gradients shrink as the outputs
+    saturate, so training crawls or stalls. Raw scores read as probabilities are clipped to
+    [1e-7, 1 - 1e-7] (Keras) or rejected (torch), and `NLLLoss` on raw scores has no lower
+    bound.
+
+    ## Example
+    ```python
+    model = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 3), nn.Softmax(dim=1))
+    loss = nn.CrossEntropyLoss()  # applies log-softmax again
+    keras.layers.Dense(1, activation="softmax")  # always 1.0
+    ```
+
+    ## Fix
+    Let exactly one of the two apply the activation: torch losses `CrossEntropyLoss` and
+    `BCEWithLogitsLoss` take raw scores (no final Softmax/Sigmoid module); in Keras match
+    `from_logits` to the output layer. For two classes use one sigmoid unit with binary
+    cross-entropy, or one unit per class with softmax. Safe: the model keeps its capacity.
+    """
+
+    code = "PL001"
+    cause = "output-activation-mismatch"
+    summary = "the output layer's activation and the loss disagree (softmax on one unit, probabilities into a logits loss, ...)"
+
+    def check(self, ev: Evidence):
+        act, source = output_activation(ev)
+        units, loss, logits = ev.model.output_units, ev.model.loss_name, ev.model.loss_from_logits
+        facts = {"output_units": units, "output_activation": act, "activation_seen_in": source,
+                 "loss": loss_label(ev), "loss_from_logits": logits, **run_loss(ev),
+                 "framework_error": framework_error(ev)}
+        if units == 1 and (act == "softmax" or loss in CATEGORICAL_LOSSES):
+            return self._single_unit(ev, act, source, facts)
+        kind = _kind(ev, act, units, loss, logits)
+        if kind is None:
+            if ev.model.loss_task != "classification":
+                return None
+            return RuledOut(f"the output layer ({units} unit(s), {act or 'no'} activation) fits the "
+                            f"loss {facts['loss']}")
+        return self._mismatch(kind, ev, act, source, facts)
+
+    def _single_unit(self, ev: Evidence, act, source, facts):
+        kinds, parts = [], []
+        seen = " (seen in its outputs: forward() applies it)" if source == "outputs" else ""
+        if act == "softmax":
+            kinds.append("softmax-one-unit")
+            out = np.asarray(ev.given_val_outputs, dtype=float).reshape(-1)
+            facts["val_outputs_equal_to_1"] = int(np.sum(out == 1.0))
+            text = (f"The output layer has 1 unit with softmax{seen}: softmax over one value is "
+                    f"always 1.0, so every prediction is the same; {facts['val_outputs_equal_to_1']} "
+                    f"of {out.size} validation outputs are 1.000")
+            if ev.run is not None and ev.run.final_val_outputs is not None:
+                trained = np.asarray(ev.run.final_val_outputs, dtype=float).reshape(-1)
+                facts["trained_outputs_equal_to_1"] = int(np.sum(trained == 1.0))
+                text += f", and {facts['trained_outputs_equal_to_1']} of {trained.size} after {ev.run.steps} training steps"
+            parts.append(text + ".")
+        if ev.model.loss_name in CATEGORICAL_LOSSES:
+            kinds.append("categorical-loss-one-unit")
+            text = (f"The loss {facts['loss']} is a categorical cross-entropy over the output units, "
+                    "but there is 1 unit: the softmax of one value is 1.0, so the loss is 0 whatever "
+                    "the label and no gradient tells the classes apart")
+            losses = np.asarray(ev.run.loss, dtype=float) if ev.run is not None else np.zeros(0)
+            if losses.size and np.all(losses == 0.0):
+                text += f"; the recorded run's loss is exactly 0 at all {losses.size} steps"
+            elif facts["framework_error"]:
+                text += f"; the recorded run failed with {facts['framework_error']!r}"
+            parts.append(text + ".")
+        acc = ev.given_val.accuracy
+        if acc is not None:
+            parts.append(f"Validation accuracy {fmt_pct(acc.value)} (majority class {fmt_pct(acc.majority)}).")
+        facts["kinds"] = kinds
+        keras = ev.framework == "keras"
+        fix = ("For two classes use one output unit with sigmoid and binary cross-entropy (torch: no "
+               "activation module and nn.BCEWithLogitsLoss with float targets), or one unit per class "
+               "with softmax and sparse categorical cross-entropy.")
+        fix_code = ('keras.layers.Dense(1, activation="sigmoid")  # with loss="binary_crossentropy"' if keras
+                    else "nn.Linear(hidden, 1)  # no Softmax module; loss = nn.BCEWithLogitsLoss()")
+        return self.finding("error", 0.95 if source == "model" else 0.85, " ".join(parts), facts, fix, fix_code)
+
+    def _mismatch(self, kind: str, ev: Evidence, act, source, facts):
+        facts["kinds"] = [kind]
+        label = facts["loss"]
+        seen = " (seen in its outputs: forward() applies it)" if source == "outputs" else ""
+        span = value_range(ev.given_val_outputs)
+        facts["val_output_range"] = span
+        last, lowest = facts.get("last_epoch_loss"), facts.get("min_step_loss")
+        keras_repairs = (kind == "probabilities-into-logits-loss" and ev.framework == "keras"
+                         and ev.model.extra.get("backend") == "tensorflow")
+        if kind == "probabilities-into-logits-loss":
+            floor = _floor(ev, act)
+            facts["loss_floor"] = floor
+            inner = "sigmoid" if ev.model.loss_name == "binary_crossentropy" else "softmax"
+            text = (f"The output layer applies {act}{seen}, and the loss {label} expects raw scores "
+                    f"and applies {inner} itself: the probabilities are squashed twice.")
+            if floor is not None:
+                text += (f" With probabilities as scores the loss cannot fall below {floor:.3f} (a "
+                         "perfect model scores 0), and its gradients shrink as the outputs saturate.")
+            if keras_repairs and last is not None:
+                text += (f" Keras's TensorFlow backend notices this inside fit, warns, and computes the "
+                         f"loss from the values before the {act}: the recorded run's loss ends at "
+                         f"{last:.3f}, so training is unaffected; a loss computed on the model's "
+                         "outputs anywhere else is still squashed twice.")
+            elif last is not None:
+                text += f" The recorded run's loss ends at {last:.3f} (first epoch {facts['first_epoch_loss']:.3f})"
+                progress = _progress(ev, floor, last)
+                facts["progress_to_floor"] = progress
+                text += ("." if progress is None else f", {100 * progress:.0f}% of the way from the "
+                         f"no-learning loss {ev.baseline_loss:.3f} to that floor.")
+        elif kind == "probabilities-into-nll":
+            text = (f"The output layer applies {act}{seen}, and {label} expects log-probabilities: on "
+                    "probabilities it computes -p[label], which lies between -1 and 0 and whose "
+                    "gradient vanishes where p is small.")
+            if lowest is not None:
+                text += f" The recorded run's loss is negative (lowest {lowest:.3f})."
+        elif kind == "scores-into-nll":
+            text = (f"The output layer emits raw scores (validation outputs from {span[0]:.2f} to "
+                    f"{span[1]:.2f}), and {label} expects log-probabilities: on raw scores it computes "
+                    "-score[label], which has no lower bound.")
+            if lowest is not None:
+                text += f" The recorded run's loss falls to {lowest:.4g}."
+        else:  # scores-into-probability-loss
+            text = (f"The output layer emits raw scores (no softmax/sigmoid; validation outputs from "
+                    f"{span[0]:.2f} to {span[1]:.2f}), and the loss {label} expects probabilities")
+            text += (": Keras clips them to [1e-7, 1 - 1e-7] and divides each row by its sum, which is "
+                     "meaningless for scores." if ev.framework == "keras" else ".")
+            if facts["framework_error"]:
+                text += f" The recorded run failed with {facts['framework_error']!r}."
+            elif last is not None:
+                text += f" The recorded run's loss ends at {last:.3f} (first epoch {facts['first_epoch_loss']:.3f})."
+        score = score_of(ev.trained_val, ev.task)
+        facts["trained_copy_score"] = score
+        copy_learned = learned_despite_it(ev)
+        crawling = (facts.get("progress_to_floor") or 1.0) < CRAWLING
+        if ev.run is not None and not keras_repairs:
+            text += f" The trained copy scores {fmt_score(score, ev.task)}"
+            text += (", no better than guessing." if not copy_learned else
+                     ": it learns, but crawls towards a floor it cannot pass." if crawling else " all the same.")
+        fix, fix_code = _fix(kind, ev, act, source)
+        seen_in_model = source == "model"
+        if keras_repairs:
+            return self.finding("info", 0.9 if seen_in_model else 0.8, text, facts, fix, fix_code)
+        if copy_learned and not crawling:
+            return self.finding("warning", 0.9 if seen_in_model else 0.8, text, facts, fix, fix_code)
+        return self.finding("error", 0.95 if seen_in_model else 0.85, text, facts, fix, fix_code)
+
+
+def _kind(ev: Evidence, act, units: int, loss: str, logits) -> str | None:
+    if act in ("softmax", "sigmoid"):
+        if logits is True:
+            return "probabilities-into-logits-loss"
+        if loss == "nll":
+            return "probabilities-into-nll"
+        return None
+    if act not in (None, "linear"):
+        return None
+    if loss == "nll":
+        return "scores-into-nll"
+    if logits is False and loss in PROBABILITY_LOSSES and _scores(ev, units):
+        return "scores-into-probability-loss"
+    return None
+
+
+def _scores(ev: Evidence, units: int) -> bool:
+    """Outputs that cannot be probabilities: several units not summing to 1, or one outside [0, 1]."""
+    if units > 1:
+        return True  # a softmax in forward() would have been seen in the outputs
+    spans = [value_range(ev.given_val_outputs)]
+    if ev.run is not None and ev.run.final_val_outputs is not None:
+        spans.append(value_range(ev.run.final_val_outputs))
+    return any(s is not None and (s[0] < 0.0 or s[1] > 1.0) for s in spans)
+
+
+def _floor(ev: Evidence, act) -> float | None:
+    """The lowest loss a perfect model reaches when probabilities are fed in as scores."""
+    units = ev.model.output_units
+    if act == "softmax" and ev.model.loss_name != "binary_crossentropy" and units > 1:
+        # best case: the true class at 1, the others at 0 -> -log(e / (e + C - 1))
+        return math.log1p((units - 1) / math.e)
+    if act == "sigmoid" and units == 1 and ev.train.class_counts and len(ev.train.class_counts) == 2:
+        n0, n1 = ev.train.class_counts
+        # a negative can get no lower than logit 0 (ln 2), a positive than logit 1
+        return (n0 * math.log(2.0) + n1 * SOFTPLUS_MINUS_1) / max(n0 + n1, 1)
+    return None
+
+
+def _progress(ev: Evidence, floor: float | None, last: float) -> float | None:
+    """How far the run got from the no-learning loss towards the floor: 0 = not at all, 1 = there."""
+    if floor is None or not ev.baseline_loss or ev.baseline_loss <= floor:
+        return None
+    return float((ev.baseline_loss - last) / (ev.baseline_loss - floor))
+
+
+def _fix(kind: str, ev: Evidence, act, source) -> tuple[str, str]:
+    keras_cls = KERAS_CLASSES.get(ev.model.loss_name, "Loss")
+    if kind == "probabilities-into-logits-loss":
+        if ev.framework == "keras":
+            return ("Set from_logits=False (the default) when the output layer has an activation, or "
+                    "drop the activation and keep from_logits=True.",
+                    f"keras.losses.{keras_cls}(from_logits=False)")
+        module = "nn.Softmax" if act == "softmax" else "nn.Sigmoid"
+        if source == "outputs":
+            return (f"Return the raw scores from forward(): {loss_label(ev)} applies "
+                    f"{act} itself; apply torch.{act} only where you read probabilities.",
+                    f"return self.out(h)  # in forward(), no {act}; probs = torch.{act}(model(x), ...)")
+        return (f"Remove the final {module}: {loss_label(ev)} applies {act} itself; apply torch.{act} only "
+                "where you read probabilities.",
+                f"model = nn.Sequential(*list(model.children())[:-1])  # without the final {module}")
+    if kind == "probabilities-into-nll":
+        return ("Use nn.LogSoftmax(dim=1) as the last layer for nn.NLLLoss, or drop the Softmax and use "
+                "nn.CrossEntropyLoss.", "nn.LogSoftmax(dim=1)  # instead of nn.Softmax(dim=1), with nn.NLLLoss()")
+    if kind == "scores-into-nll":
+        return ("Use nn.CrossEntropyLoss on the raw scores (it is NLLLoss after log_softmax), or end the "
+                "model with nn.LogSoftmax(dim=1).", "loss = nn.CrossEntropyLoss()")
+    if ev.framework == "keras":
+        return ("Pass from_logits=True to the loss, or give the output layer activation=\"softmax\" "
+                "(\"sigmoid\" for one unit).", f"keras.losses.{keras_cls}(from_logits=True)")
+    return ("Use nn.BCEWithLogitsLoss, which applies the sigmoid itself (and is numerically stable), "
+            "or end the model with nn.Sigmoid().", "loss = nn.BCEWithLogitsLoss()")
+

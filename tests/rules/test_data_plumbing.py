@@ -1,0 +1,213 @@
+"""DA004-DA007: unscaled inputs and targets, preprocessing mismatch, sorted splits; healthy twins.
+
+Each scenario is built the way users meet it (sklearn data sets, a StandardScaler applied to one
+split only, np.argsort(y) then a tail split). Small data and a fixed number of epochs keep each
+diagnosis to a few seconds; the time budget is generous so that a loaded machine does not cut
+the control runs short.
+"""
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_breast_cancer, load_digits, make_regression
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
+
+from nndoctor import diagnose
+
+from ..conftest import causes, mlp, setup, train
+
+COVERAGE = {
+    "unscaled-inputs": (["test_data_plumbing::test_raw_breast_cancer_with_sgd_is_unscaled_inputs"],
+                        ["test_data_plumbing::test_scaled_or_harmless_inputs_are_not_flagged"]),
+    "unscaled-targets": (["test_data_plumbing::test_house_prices_in_dollars_are_unscaled_targets"],
+                         ["test_data_plumbing::test_scaled_or_learnable_targets_are_not_flagged"]),
+    "preprocessing-mismatch": (["test_data_plumbing::test_scaler_not_applied_to_validation_is_mismatch"],
+                               ["test_data_plumbing::test_scaler_applied_to_both_is_not_mismatch"]),
+    "sorted-data-split": (["test_data_plumbing::test_argsort_then_tail_split_is_sorted_data_split"],
+                          ["test_data_plumbing::test_shuffled_stratified_split_is_not_sorted"]),
+}
+DIAGNOSE = {"budget": 120, "seed": 0}  # seconds: a cap only; `epochs` fixes the work
+
+
+def _diagnose(model, x_train, y_train, x_val, y_val, *, epochs, **kwargs):
+    return diagnose(model, x_train, y_train, validation_data=(x_val, y_val), epochs=epochs,
+                    **DIAGNOSE, **kwargs)
+
+
+def _cancer(seed=0):
+    x, y = load_breast_cancer(return_X_y=True)
+    x_train, x_val, y_train, y_val = train_test_split(x.astype(np.float32), y, test_size=0.3,
+                                                      random_state=seed, stratify=y)
+    return x_train, x_val, y_train, y_val
+
+
+def _standardized(x_train, x_val):
+    scaler = StandardScaler().fit(x_train)
+    return scaler.transform(x_train).astype(np.float32), scaler.transform(x_val).astype(np.float32)
+
+
+# ---- DA004 unscaled-inputs ------------------------------------------------------------------
+
+def test_raw_breast_cancer_with_sgd_is_unscaled_inputs(framework):
+    # features from 0.001 to 4000; plain SGD at 0.01 never leaves the majority class
+    x_train, x_val, y_train, y_val = _cancer()
+    model = mlp(framework, 30, 2, hidden=32)
+    kwargs = setup(framework, model, optimizer="sgd", lr=0.01)
+    train(framework, model, x_train, y_train, epochs=10, optimizer="sgd", lr=0.01)
+    d = _diagnose(model, x_train, y_train, x_val, y_val, epochs=25, **kwargs)
+    assert d.primary_cause == "unscaled-inputs", d.findings
+    f = d.primary
+    assert f.severity == "error" and f.confirmed_by == ["standardize-x"]
+    assert f.evidence["scale_ratio"] > 1e5 and f.evidence["largest_scale"] > 500
+    assert f.evidence["score"] < 0.7 and f.evidence["standardized_score"] > 0.85
+    assert "StandardScaler" in f.fix_code
+
+
+def _digits_raw():
+    x, y = load_digits(return_X_y=True)  # pixels 0..16
+    return train_test_split(x.astype(np.float32)[:600], y[:600], test_size=0.3, random_state=0,
+                            stratify=y[:600])
+
+
+@pytest.mark.parametrize("case", ["raw digits, adam", "standardized cancer, sgd"])
+def test_scaled_or_harmless_inputs_are_not_flagged(framework, case):
+    if case == "raw digits, adam":  # unscaled, but Adam learns raw pixels as well as standardized ones
+        x_train, x_val, y_train, y_val = _digits_raw()
+        model = mlp(framework, 64, 10, hidden=32)
+        kwargs = setup(framework, model, optimizer="adam", lr=1e-3)
+        train(framework, model, x_train, y_train, epochs=40)
+    else:
+        x_train, x_val, y_train, y_val = _cancer()
+        x_train, x_val = _standardized(x_train, x_val)
+        model = mlp(framework, 30, 2, hidden=32)
+        kwargs = setup(framework, model, optimizer="sgd", lr=0.01)
+        train(framework, model, x_train, y_train, epochs=10, optimizer="sgd", lr=0.01)
+    d = _diagnose(model, x_train, y_train, x_val, y_val, epochs=25, **kwargs)
+    assert "unscaled-inputs" not in causes(d)
+    ruled = next(r for r in d.ruled_out if r["cause"] == "unscaled-inputs")
+    if case == "raw digits, adam":
+        assert "feature scales span" in ruled["why"]  # suspicious scales, ruled out by the scores
+    else:
+        assert "near unit scale" in ruled["why"]
+    assert d.verdict == "healthy", d.findings
+
+
+# ---- DA005 unscaled-targets -----------------------------------------------------------------
+
+def _houses(n=500, seed=0):
+    """Standardized house features; prices in dollars around 300,000."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, 4))
+    price = (300_000 + 80_000 * x[:, 0] + 20_000 * x[:, 1] - 15_000 * x[:, 2]
+             - 30_000 * np.tanh(x[:, 3]) + rng.normal(0, 20_000, n))
+    x_train, x_val, y_train, y_val = train_test_split(x.astype(np.float32), price.reshape(-1, 1),
+                                                      test_size=0.3, random_state=seed)
+    return x_train, x_val, y_train.astype(np.float32), y_val.astype(np.float32)
+
+
+def test_house_prices_in_dollars_are_unscaled_targets(framework):
+    x_train, x_val, y_train, y_val = _houses()
+    model = mlp(framework, 4, 1, hidden=32)
+    kwargs = setup(framework, model, loss="mse", lr=1e-3)
+    d = _diagnose(model, x_train, y_train, x_val, y_val, epochs=25, **kwargs)
+    assert d.primary_cause == "unscaled-targets", d.findings
+    f = d.primary
+    assert f.severity == "error" and f.confirmed_by == ["standardize-y"]
+    assert 250_000 < f.evidence["target_mean"] < 350_000
+    assert abs(f.evidence["prediction_mean"]) < 1_000  # the outputs never got near the prices
+    assert f.evidence["score"] < 0 and f.evidence["standardized_score"] > 0.8
+
+
+@pytest.mark.parametrize("case", ["standardized prices", "make_regression, sgd"])
+def test_scaled_or_learnable_targets_are_not_flagged(framework, case):
+    if case == "standardized prices":  # the fix: y_scaler.transform(y)
+        x_train, x_val, y_train, y_val = _houses()
+        scaler = StandardScaler().fit(y_train)
+        y_train, y_val = scaler.transform(y_train), scaler.transform(y_val)
+        optimizer, lr = "adam", 1e-3
+    else:  # targets with std 135, which SGD learns anyway
+        x, y = make_regression(500, 10, n_informative=6, noise=10, random_state=0)
+        x_train, x_val, y_train, y_val = train_test_split(x.astype(np.float32), y.reshape(-1, 1),
+                                                          test_size=0.3, random_state=0)
+        optimizer, lr = "sgd", 1e-3
+    y_train, y_val = y_train.astype(np.float32), y_val.astype(np.float32)
+    model = mlp(framework, x_train.shape[1], 1, hidden=32)
+    kwargs = setup(framework, model, loss="mse", optimizer=optimizer, lr=lr)
+    d = _diagnose(model, x_train, y_train, x_val, y_val, epochs=25, **kwargs)
+    assert "unscaled-targets" not in causes(d)
+    ruled = next(r for r in d.ruled_out if r["cause"] == "unscaled-targets")
+    assert ("near unit scale" if case == "standardized prices" else "predicts them") in ruled["why"]
+    assert d.metrics["trained_copy_val_r2"] > 0.8
+
+
+# ---- DA006 preprocessing-mismatch -----------------------------------------------------------
+
+def _cancer_model(framework, x_train, y_train):
+    model = mlp(framework, 30, 2, hidden=32)
+    kwargs = setup(framework, model, lr=1e-3)
+    train(framework, model, x_train, y_train, epochs=20)
+    return model, kwargs
+
+
+def test_scaler_not_applied_to_validation_is_mismatch(framework):
+    x_train, x_val, y_train, y_val = _cancer()
+    x_train = StandardScaler().fit(x_train).transform(x_train).astype(np.float32)  # x_val left raw
+    model, kwargs = _cancer_model(framework, x_train, y_train)
+    d = _diagnose(model, x_train, y_train, x_val, y_val, epochs=10, **kwargs)
+    assert d.primary_cause == "preprocessing-mismatch", d.findings
+    f = d.primary
+    assert f.severity == "error"
+    assert f.evidence["train_standardized"] and not f.evidence["val_standardized"]
+    assert abs(np.log2(f.evidence["median_std_ratio"])) > 2  # raw stds are 0.01..1000, not 1
+    given = f.evidence["scores"]["given"]
+    assert given["train"] > 0.9 and given["validation"] < 0.7
+    assert "looks standardized" in f.message
+
+
+def test_scaler_applied_to_both_is_not_mismatch(framework):
+    x_train, x_val, y_train, y_val = _cancer()
+    x_train, x_val = _standardized(x_train, x_val)
+    model, kwargs = _cancer_model(framework, x_train, y_train)
+    d = _diagnose(model, x_train, y_train, x_val, y_val, epochs=10, **kwargs)
+    assert "preprocessing-mismatch" not in causes(d, ("error", "warning", "info"))
+    ruled = next(r for r in d.ruled_out if r["cause"] == "preprocessing-mismatch")
+    assert "within classes" in ruled["why"]
+    assert d.verdict == "healthy", d.findings
+
+
+# ---- DA007 sorted-data-split ----------------------------------------------------------------
+
+def _digits_scaled(n=500):
+    x, y = load_digits(return_X_y=True)
+    return (x[:n] / 16.0).astype(np.float32), y[:n]
+
+
+def test_argsort_then_tail_split_is_sorted_data_split(framework):
+    x, y = _digits_scaled()
+    order = np.argsort(y)
+    x, y = x[order], y[order]
+    x_train, x_val, y_train, y_val = x[:400], x[400:], y[:400], y[400:]  # the last 20%: digits 7-9
+    model = mlp(framework, 64, 10, hidden=32)
+    kwargs = setup(framework, model, lr=1e-3)
+    train(framework, model, x_train, y_train, epochs=20)
+    d = _diagnose(model, x_train, y_train, x_val, y_val, epochs=10, **kwargs)
+    assert d.primary_cause == "sorted-data-split", d.findings
+    f = d.primary
+    assert f.severity == "error"
+    assert f.evidence["val_classes"] == [7, 8, 9] and f.evidence["unseen_in_train"] == [8, 9]
+    assert f.evidence["train_label_run_fraction"] > 0.95
+    assert f.evidence["train_score"] > 0.9 and f.evidence["val_score"] < 0.5
+    assert "preprocessing-mismatch" not in causes(d)
+
+
+def test_shuffled_stratified_split_is_not_sorted(framework):
+    x, y = _digits_scaled()
+    x_train, x_val, y_train, y_val = train_test_split(x, y, test_size=0.2, random_state=0, stratify=y)
+    model = mlp(framework, 64, 10, hidden=32)
+    kwargs = setup(framework, model, lr=1e-3)
+    train(framework, model, x_train, y_train, epochs=20)
+    d = _diagnose(model, x_train, y_train, x_val, y_val, epochs=10, **kwargs)
+    assert "sorted-data-split" not in causes(d)
+    ruled = next(r for r in d.ruled_out if r["cause"] == "sorted-data-split")
+    assert "class shares agree" in ruled["why"]
+    assert d.verdict == "healthy", d.findings

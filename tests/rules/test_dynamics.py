@@ -1,0 +1,271 @@
+"""GD001-GD004: weights that never update, exploding and vanishing gradients, dead ReLUs; each
+with a healthy twin, in both frameworks."""
+
+import numpy as np
+import pytest
+
+from nndoctor import diagnose
+
+from ..conftest import blobs, causes, mlp, setup, split
+
+P = "test_dynamics::"
+COVERAGE = {
+    "parameters-not-updating": (
+        [P + "test_frozen_model_is_parameters_not_updating",
+         P + "test_zero_learning_rate_is_parameters_not_updating",
+         P + "test_optimizer_over_another_model_is_parameters_not_updating"],
+        [P + "test_trainable_twin_is_not_flagged", P + "test_fine_tuned_head_is_not_flagged"]),
+    "exploding-gradients": (
+        [P + "test_deep_net_with_large_init_has_exploding_gradients"],
+        [P + "test_he_init_twin_has_no_exploding_gradients",
+         P + "test_huge_lr_is_lr_too_high_not_exploding_gradients"]),
+    "vanishing-gradients": (
+        [P + "test_deep_sigmoid_stack_has_vanishing_gradients"],
+        [P + "test_relu_twin_of_same_depth_does_not_vanish", P + "test_shallow_sigmoid_twin_does_not_vanish"]),
+    "dead-relu": (
+        [P + "test_negative_bias_init_is_dead_relu"],
+        [P + "test_zero_bias_twin_is_not_dead_relu"]),
+}
+
+# ~300 steps like budget="quick", with room in seconds so that a loaded machine does not skip
+# the control runs the rules ask for
+RUN = {"budget": 60, "epochs": 28}
+
+
+def _data():
+    return split(*blobs(150, n_classes=3, n_features=4, seed=1))
+
+
+def _diagnose(model, kwargs):
+    x_train, x_val, y_train, y_val = _data()
+    return diagnose(model, x_train, y_train, validation_data=(x_val, y_val), **RUN, **kwargs)
+
+
+def _ruled_out(d, cause):
+    return any(r["cause"] == cause for r in d.ruled_out)
+
+
+def deep(framework, depth, act="relu", gain=None, bias=None, n_in=4, n_out=3, width=32, seed=0):
+    """``depth`` hidden Dense(width, act) layers and a linear output. ``gain``: every kernel drawn
+    from N(0, (gain * He std)^2) (ReLU) or N(0, (gain * Glorot std)^2), biases 0; None keeps the
+    framework default. ``bias``: a constant for the hidden layers' biases."""
+    sizes = [n_in] + [width] * depth + [n_out]
+
+    def std(i):
+        fan_in, fan_out = sizes[i], sizes[i + 1]
+        return gain * (np.sqrt(2 / fan_in) if act == "relu" else np.sqrt(2 / (fan_in + fan_out)))
+
+    if framework == "torch":
+        import torch
+        from torch import nn
+        torch.manual_seed(seed)
+        layers = []
+        for i in range(depth + 1):
+            linear = nn.Linear(sizes[i], sizes[i + 1])
+            with torch.no_grad():
+                if gain is not None:
+                    linear.weight.normal_(0.0, std(i))
+                    linear.bias.zero_()
+                if bias is not None and i < depth:
+                    linear.bias.fill_(bias)
+            layers.append(linear)
+            if i < depth:
+                layers.append({"relu": nn.ReLU, "sigmoid": nn.Sigmoid, "tanh": nn.Tanh}[act]())
+        return nn.Sequential(*layers)
+    import keras
+    keras.utils.set_random_seed(seed)
+    layers = [keras.Input((n_in,))]
+    for i in range(depth + 1):
+        kw = {}
+        if gain is not None:
+            kw["kernel_initializer"] = keras.initializers.RandomNormal(stddev=std(i), seed=seed + i)
+        if bias is not None and i < depth:
+            kw["bias_initializer"] = keras.initializers.Constant(bias)
+        layers.append(keras.layers.Dense(sizes[i + 1], activation=act if i < depth else None, **kw))
+    return keras.Sequential(layers)
+
+
+# -- GD001 parameters-not-updating ---------------------------------------------------------
+
+def test_frozen_model_is_parameters_not_updating(framework):
+    model = mlp(framework, 4, 3)
+    if framework == "torch":
+        for p in model.parameters():
+            p.requires_grad_(False)
+    else:
+        model.trainable = False
+    d = _diagnose(model, setup(framework, model, lr=1e-2))
+    assert d.primary_cause == "parameters-not-updating"
+    finding = d.primary
+    assert finding.severity == "error"
+    assert finding.evidence["reason"] == "frozen"
+    assert finding.evidence["stuck_weight_share"] == 1.0
+    assert finding.evidence["trainable_params"] == 0
+    assert "unfreeze" in finding.confirmed_by and finding.evidence["unfreeze_score"] > 0.9
+    # the user's model stays frozen: only the copy was unfrozen
+    if framework == "torch":
+        assert not any(p.requires_grad for p in model.parameters())
+    else:
+        assert not model.trainable and not model.trainable_weights
+
+
+def test_zero_learning_rate_is_parameters_not_updating(framework):
+    model = mlp(framework, 4, 3)
+    if framework == "torch":
+        import torch
+        kwargs = {"loss": "cross_entropy", "optimizer": torch.optim.SGD(model.parameters(), lr=0.0)}
+    else:
+        import keras
+        model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.0),
+                      loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+        kwargs = {}
+    d = _diagnose(model, kwargs)
+    assert d.primary_cause == "parameters-not-updating"
+    assert d.primary.evidence["reason"] == "zero-lr"
+    assert "learning rate is 0" in d.primary.message
+
+
+def test_optimizer_over_another_model_is_parameters_not_updating(framework):
+    """``model = Net(); opt = Adam(model.parameters()); model = Net()``: step() moves the old one."""
+    if framework == "keras":
+        pytest.skip("a Keras optimizer binds to the variables of the model that compiles it")
+    import torch
+    model, stale = mlp(framework, 4, 3), mlp(framework, 4, 3, seed=1)
+    optimizer = torch.optim.Adam(stale.parameters(), lr=1e-2)
+    d = _diagnose(model, {"loss": "cross_entropy", "optimizer": optimizer})
+    assert d.primary_cause == "parameters-not-updating"
+    finding = d.primary
+    assert finding.evidence["reason"] == "optimizer"
+    assert finding.evidence["optimizer_param_coverage"] == 0.0
+    assert "unfreeze" in finding.confirmed_by
+    assert "model.parameters()" in finding.fix_code
+
+
+def test_trainable_twin_is_not_flagged(framework):
+    model = mlp(framework, 4, 3)
+    if framework == "torch":
+        import torch
+        kwargs = {"loss": "cross_entropy", "optimizer": torch.optim.Adam(model.parameters(), lr=1e-2)}
+    else:
+        kwargs = setup(framework, model, lr=1e-2)
+    d = _diagnose(model, kwargs)
+    assert "parameters-not-updating" not in causes(d, ("error", "warning", "info"))
+    assert _ruled_out(d, "parameters-not-updating")
+    model_profile = d.details["model"]
+    assert all(layer["trainable"] for layer in model_profile["layers"] if layer["kind"] == "dense")
+
+
+def test_fine_tuned_head_is_not_flagged(framework):
+    """A frozen first layer under a head that learns is transfer learning, not a fault."""
+    model = mlp(framework, 4, 3)
+    if framework == "torch":
+        for p in model[0].parameters():
+            p.requires_grad_(False)
+    else:
+        model.layers[0].trainable = False
+    d = _diagnose(model, setup(framework, model, lr=1e-2))
+    assert "parameters-not-updating" not in causes(d, ("error", "warning", "info"))
+    why = next(r["why"] for r in d.ruled_out if r["cause"] == "parameters-not-updating")
+    assert "frozen by design" in why
+
+
+def test_detached_hidden_layers_are_reported_as_info(framework):
+    """A graph cut under a head that still learns may be intended: info, not an error."""
+    if framework == "keras":
+        pytest.skip("Keras cannot clone a Lambda(stop_gradient) model, so nndoctor cannot train it")
+    import torch
+    from torch import nn
+
+    class Detached(nn.Module):
+        def __init__(self):
+            super().__init__()
+            torch.manual_seed(0)
+            self.hidden, self.out = nn.Linear(4, 32), nn.Linear(32, 3)
+
+        def forward(self, x):
+            return self.out(torch.relu(self.hidden(x)).detach())
+
+    d = _diagnose(Detached(), {"loss": "cross_entropy", "optimizer": "adam", "lr": 1e-2})
+    finding = next(f for f in d.findings if f.cause == "parameters-not-updating")
+    assert finding.severity == "info" and finding.evidence["reason"] == "no-gradient"
+    assert finding.evidence["stuck_layers"] == ["hidden"]
+    assert _ruled_out(d, "vanishing-gradients")
+
+
+# -- GD002 exploding-gradients --------------------------------------------------------------
+
+def test_deep_net_with_large_init_has_exploding_gradients(framework):
+    """10 ReLU layers, each 1.5x a He init (within bad-init-scale's 5x), plain SGD at 0.05."""
+    model = deep(framework, 10, gain=1.5)
+    d = _diagnose(model, setup(framework, model, optimizer="sgd", lr=0.05))
+    assert d.primary_cause == "exploding-gradients"
+    finding = d.primary
+    assert finding.confirmed_by == ["clip"]
+    assert finding.evidence["start_grad_to_weight"] > 10
+    assert finding.evidence["nonfinite_loss_step"] is not None
+    assert finding.evidence["clipped_score"] > 0.9
+
+
+def test_he_init_twin_has_no_exploding_gradients(framework):
+    model = deep(framework, 10, gain=1.0)
+    d = _diagnose(model, setup(framework, model, optimizer="sgd", lr=0.05))
+    assert "exploding-gradients" not in causes(d, ("error", "warning", "info"))
+    assert _ruled_out(d, "exploding-gradients")
+
+
+def test_huge_lr_is_lr_too_high_not_exploding_gradients(framework):
+    """NaN at lr 200 with normal gradients at the start: the learning rate, not the gradients."""
+    model = mlp(framework, 4, 3)
+    d = _diagnose(model, setup(framework, model, optimizer="sgd", lr=200.0))
+    assert d.primary_cause == "lr-too-high"
+    assert "exploding-gradients" not in causes(d, ("error", "warning", "info"))
+    why = next(r["why"] for r in d.ruled_out if r["cause"] == "exploding-gradients")
+    assert "normal at the start" in why
+
+
+# -- GD003 vanishing-gradients --------------------------------------------------------------
+
+def test_deep_sigmoid_stack_has_vanishing_gradients(framework):
+    model = deep(framework, 8, act="sigmoid")
+    d = _diagnose(model, setup(framework, model, optimizer="sgd", lr=0.1))
+    assert d.primary_cause == "vanishing-gradients"
+    finding = d.primary
+    assert finding.severity == "error"
+    assert finding.evidence["gradient_ratio"] < 1e-3
+    assert finding.evidence["first_weight_change"] < 1e-2 < finding.evidence["last_weight_change"]
+
+
+def test_relu_twin_of_same_depth_does_not_vanish(framework):
+    model = deep(framework, 8, act="relu", gain=1.0)
+    d = _diagnose(model, setup(framework, model, optimizer="sgd", lr=0.1))
+    assert "vanishing-gradients" not in causes(d, ("error", "warning", "info"))
+    assert _ruled_out(d, "vanishing-gradients")
+
+
+def test_shallow_sigmoid_twin_does_not_vanish(framework):
+    model = deep(framework, 2, act="sigmoid")
+    d = _diagnose(model, setup(framework, model, optimizer="sgd", lr=0.1))
+    assert "vanishing-gradients" not in causes(d, ("error", "warning", "info"))
+    assert _ruled_out(d, "vanishing-gradients")
+
+
+# -- GD004 dead-relu ------------------------------------------------------------------------
+
+def test_negative_bias_init_is_dead_relu(framework):
+    model = deep(framework, 2, bias=-5.0)
+    d = _diagnose(model, setup(framework, model, lr=1e-2))
+    assert d.primary_cause == "dead-relu"
+    finding = d.primary
+    assert finding.evidence["dead_since_init"]
+    assert max(finding.evidence["dead_layers"].values()) == 1.0
+    assert finding.evidence["feeding_bias_mean"] == pytest.approx(-5.0)
+    assert "reinit" in finding.confirmed_by and finding.evidence["reinit_score"] > 0.9
+    # the zero gradients are the dead units' doing, not a frozen optimizer's
+    assert "parameters-not-updating" not in causes(d, ("error", "warning", "info"))
+
+
+def test_zero_bias_twin_is_not_dead_relu(framework):
+    model = deep(framework, 2)
+    d = _diagnose(model, setup(framework, model, lr=1e-2))
+    assert "dead-relu" not in causes(d, ("error", "warning", "info"))
+    assert _ruled_out(d, "dead-relu")

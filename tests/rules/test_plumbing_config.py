@@ -1,0 +1,452 @@
+"""PL001-PL005: model/loss/label/metric wiring, judged before any training step; healthy twins.
+
+Several faults make the framework raise at the first step: the recorded run then becomes an
+entry in ``Diagnosis.errors`` and the rule answers from the model and data profiles alone.
+"""
+
+import numpy as np
+import pytest
+
+from nndoctor import diagnose
+
+from ..conftest import blobs, causes, split, train
+
+COVERAGE = {
+    "output-activation-mismatch": (
+        ["test_plumbing_config::test_softmax_on_one_unit_is_output_activation_mismatch",
+         "test_plumbing_config::test_categorical_loss_on_one_unit_is_output_activation_mismatch",
+         "test_plumbing_config::test_probabilities_into_a_logits_loss",
+         "test_plumbing_config::test_scores_into_a_probability_loss_is_output_activation_mismatch"],
+        ["test_plumbing_config::test_matching_output_and_loss_have_no_activation_mismatch"]),
+    "wrong-loss-for-task": (
+        ["test_plumbing_config::test_cross_entropy_on_continuous_targets_is_wrong_loss_for_task",
+         "test_plumbing_config::test_mse_on_class_labels_is_wrong_loss_for_task",
+         "test_plumbing_config::test_class_indices_regressed_through_one_unit"],
+        ["test_plumbing_config::test_losses_that_fit_the_task_are_not_wrong_loss"]),
+    "label-encoding-mismatch": (
+        ["test_plumbing_config::test_one_hot_labels_into_a_sparse_loss",
+         "test_plumbing_config::test_integer_labels_into_binary_loss_over_two_units_is_label_encoding_mismatch",
+         "test_plumbing_config::test_integer_labels_into_a_one_hot_loss_is_label_encoding_mismatch"],
+        ["test_plumbing_config::test_one_hot_labels_into_a_sparse_loss",
+         "test_plumbing_config::test_labels_matching_the_loss_have_no_encoding_finding"]),
+    "shape-broadcast": (
+        ["test_plumbing_config::test_output_n1_against_target_n_is_shape_broadcast_in_torch_only"],
+        ["test_plumbing_config::test_output_n1_against_target_n_is_shape_broadcast_in_torch_only",
+         "test_plumbing_config::test_same_output_and_target_shapes_have_no_shape_broadcast"]),
+    "wrong-metric": (
+        ["test_plumbing_config::test_accuracy_on_a_regression_is_wrong_metric"],
+        ["test_plumbing_config::test_regression_metrics_are_not_wrong_metric"]),
+}
+
+ACTIVATIONS = {"softmax", "sigmoid", "log_softmax", None}
+EPOCHS, BUDGET_SECONDS = 40, 20
+# the faults themselves make torch and Keras warn (broadcasting targets, from_logits on softmax)
+pytestmark = [pytest.mark.filterwarnings("ignore::UserWarning"), pytest.mark.filterwarnings("ignore::SyntaxWarning")]
+
+
+def _net(framework, n_in, n_out, activation=None, hidden=16, seed=0):
+    """Dense(hidden, relu) -> Dense(n_out) -> optional output activation (a torch module)."""
+    assert activation in ACTIVATIONS
+    if framework == "torch":
+        import torch
+        from torch import nn
+        torch.manual_seed(seed)
+        tail = {"softmax": [nn.Softmax(dim=1)], "sigmoid": [nn.Sigmoid()],
+                "log_softmax": [nn.LogSoftmax(dim=1)], None: []}[activation]
+        return nn.Sequential(nn.Linear(n_in, hidden), nn.ReLU(), nn.Linear(hidden, n_out), *tail)
+    import keras
+    keras.utils.set_random_seed(seed)
+    return keras.Sequential([keras.Input((n_in,)), keras.layers.Dense(hidden, activation="relu"),
+                             keras.layers.Dense(n_out, activation=activation)])
+
+
+def _diagnose(framework, model, data, *, torch_loss=None, keras_loss=None, metrics=None, lr=1e-2, fit_epochs=0):
+    """diagnose() on (x_train, x_val, y_train, y_val) with the framework's loss and Adam(lr)."""
+    x_train, x_val, y_train, y_val = data
+    kwargs = {}
+    if framework == "torch":
+        kwargs = {"loss": torch_loss, "optimizer": "adam", "lr": lr}
+    else:
+        import keras
+        model.compile(optimizer=keras.optimizers.Adam(learning_rate=lr), loss=keras_loss, metrics=metrics)
+        if fit_epochs:
+            train(framework, model, x_train, y_train, epochs=fit_epochs)
+    # a fixed length (about 300 steps, as budget="quick") with a roomier clock: on a loaded
+    # machine Keras's first epoch alone (tracing) can outlast the quick budget's 5 s
+    return diagnose(model, x_train, y_train, validation_data=(x_val, y_val), epochs=EPOCHS,
+                    budget=BUDGET_SECONDS, **kwargs)
+
+
+def _finding(d, cause):
+    return next(f for f in d.findings if f.cause == cause)
+
+
+def _ruled_out(d, cause):
+    return any(r["cause"] == cause for r in d.ruled_out)
+
+
+def _two_classes():
+    return split(*blobs(100, n_classes=2, n_features=4, seed=1))
+
+
+def _three_classes():
+    return split(*blobs(100, n_classes=3, n_features=4, seed=1))
+
+
+def _regression(column=False, shift=0.0, scale=1.0):
+    """y = x.w + noise (R^2 about 0.98 when learned); (N,) targets, or (N, 1) with ``column``."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(300, 4)).astype(np.float32)
+    y = ((x @ np.array([1.0, -2.0, 0.5, 0.0]) + 0.3 * rng.normal(size=300)) * scale + shift).astype(np.float32)
+    if column:
+        y = y.reshape(-1, 1)
+    return x[:240], x[240:], y[:240], y[240:]
+
+
+def _one_hot(y, n):
+    return np.eye(n, dtype=np.float32)[y]
+
+
+# -- PL001 output-activation-mismatch ---------------------------------------------------------
+
+def test_softmax_on_one_unit_is_output_activation_mismatch(framework):
+    from torch import nn
+    model = _net(framework, 4, 1, "softmax")
+    d = _diagnose(framework, model, _two_classes(), torch_loss=nn.BCELoss(), keras_loss="binary_crossentropy")
+    assert d.primary_cause == "output-activation-mismatch"
+    finding = d.primary
+    assert finding.code == "PL001" and finding.severity == "error"
+    assert "softmax-one-unit" in finding.evidence["kinds"]
+    assert finding.evidence["val_outputs_equal_to_1"] == 50
+    assert finding.evidence["trained_outputs_equal_to_1"] == 50  # training cannot move them
+    assert "50 of 50 validation outputs are 1.000" in finding.message
+
+
+def test_categorical_loss_on_one_unit_is_output_activation_mismatch(framework):
+    from torch import nn
+    # torch: CrossEntropyLoss over one raw score; Keras: the field notes' sigmoid + categorical CE
+    model = _net(framework, 4, 1, None if framework == "torch" else "sigmoid")
+    d = _diagnose(framework, model, _two_classes(), torch_loss=nn.CrossEntropyLoss(),
+                  keras_loss="categorical_crossentropy")
+    assert d.primary_cause == "output-activation-mismatch"
+    finding = d.primary
+    assert finding.severity == "error"
+    assert finding.evidence["kinds"] == ["categorical-loss-one-unit"]
+    if framework == "torch":  # label 1 has no unit: the recorded run fails, the rule still answers
+        assert "out of bounds" in finding.evidence["framework_error"]
+        assert any(e["where"] == "experiment recorded_run" for e in d.errors)
+        assert "out of bounds" in finding.message
+    else:  # the loss is exactly 0 from the first step
+        assert finding.evidence["last_epoch_loss"] == 0.0
+        assert "exactly 0 at all" in finding.message
+
+
+def test_probabilities_into_a_logits_loss(framework):
+    """Softmax outputs fed to a loss that applies softmax itself. torch: the loss cannot fall below
+    ln(1 + 2/e) = 0.551 for 3 classes (a warning here, as the copy still learns the easy blobs);
+    Keras's TensorFlow backend takes the pre-softmax values inside fit, so it is info only."""
+    from torch import nn
+    import keras
+    model = _net(framework, 4, 3, "softmax")
+    d = _diagnose(framework, model, _three_classes(), torch_loss=nn.CrossEntropyLoss(),
+                  keras_loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    finding = _finding(d, "output-activation-mismatch")
+    assert finding.evidence["kinds"] == ["probabilities-into-logits-loss"]
+    floor = finding.evidence["loss_floor"]
+    assert floor == pytest.approx(np.log1p(2 / np.e))
+    if framework == "torch":
+        assert finding.severity == "warning"
+        assert floor <= finding.evidence["last_epoch_loss"] < floor + 0.05
+        assert "cannot fall below 0.551" in finding.message
+    else:
+        assert finding.severity == "info"
+        assert finding.evidence["last_epoch_loss"] < floor  # Keras repaired it
+        assert "output-activation-mismatch" not in causes(d)
+
+
+def test_softmax_applied_in_forward_is_seen_in_the_outputs():
+    """torch only: a functional softmax is invisible to the module profile, not to the outputs."""
+    import torch
+    from torch import nn
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.hidden, self.out = nn.Linear(4, 16), nn.Linear(16, 3)
+
+        def forward(self, x):
+            return torch.softmax(self.out(torch.relu(self.hidden(x))), dim=1)
+
+    torch.manual_seed(0)
+    d = _diagnose("torch", Net(), _three_classes(), torch_loss=nn.CrossEntropyLoss())
+    finding = _finding(d, "output-activation-mismatch")
+    assert finding.evidence["activation_seen_in"] == "outputs"
+    assert finding.evidence["output_activation"] == "softmax"
+    assert "forward() applies it" in finding.message
+
+
+def test_softmax_into_nll_loss_is_flagged():
+    """torch only (Keras has no NLL loss): NLLLoss on probabilities is -p, between -1 and 0."""
+    from torch import nn
+    d = _diagnose("torch", _net("torch", 4, 3, "softmax"), _three_classes(), torch_loss=nn.NLLLoss())
+    finding = _finding(d, "output-activation-mismatch")
+    assert finding.evidence["kinds"] == ["probabilities-into-nll"]
+    assert -1.0 <= finding.evidence["min_step_loss"] < 0.0
+
+
+def test_scores_into_a_probability_loss_is_output_activation_mismatch(framework):
+    """Raw scores read as probabilities. torch: BCELoss rejects them at the first step; Keras
+    (from_logits=False) clips and renormalizes them, and the loss sticks at ln 3."""
+    from torch import nn
+    data = _two_classes() if framework == "torch" else _three_classes()
+    model = _net(framework, 4, 1 if framework == "torch" else 3)
+    d = _diagnose(framework, model, data, torch_loss=nn.BCELoss(), keras_loss="sparse_categorical_crossentropy")
+    assert d.primary_cause == "output-activation-mismatch"
+    finding = d.primary
+    assert finding.severity == "error"
+    assert finding.evidence["kinds"] == ["scores-into-probability-loss"]
+    low, high = finding.evidence["val_output_range"]
+    assert low < 0.0 or high > 1.0
+    if framework == "torch":
+        assert "between 0 and 1" in finding.evidence["framework_error"]
+    else:
+        assert finding.evidence["last_epoch_loss"] > 0.9 * np.log(3)
+
+
+@pytest.mark.parametrize("variant", ["scores", "activation"])
+def test_matching_output_and_loss_have_no_activation_mismatch(framework, variant):
+    """torch: raw scores + CrossEntropyLoss, LogSoftmax + NLLLoss; Keras: raw scores +
+    from_logits=True, one sigmoid unit + binary_crossentropy."""
+    from torch import nn
+    import keras
+    if variant == "scores":
+        model, data = _net(framework, 4, 3), _three_classes()
+        losses = {"torch_loss": nn.CrossEntropyLoss(),
+                  "keras_loss": keras.losses.SparseCategoricalCrossentropy(from_logits=True)}
+    elif framework == "torch":
+        model, data = _net(framework, 4, 3, "log_softmax"), _three_classes()
+        losses = {"torch_loss": nn.NLLLoss()}
+    else:
+        model, data = _net(framework, 4, 1, "sigmoid"), _two_classes()
+        losses = {"keras_loss": "binary_crossentropy"}
+    d = _diagnose(framework, model, data, **losses)
+    assert "output-activation-mismatch" not in causes(d, ("error", "warning", "info"))
+    assert _ruled_out(d, "output-activation-mismatch")
+    assert d.metrics["trained_copy_val_accuracy"]["value"] > 0.9
+
+
+# -- PL002 wrong-loss-for-task ----------------------------------------------------------------
+
+def test_cross_entropy_on_continuous_targets_is_wrong_loss_for_task(framework):
+    from torch import nn
+    data = _regression(shift=50.0, scale=3.0)  # prices-like targets, 36..66
+    model = _net(framework, 4, 3, None if framework == "torch" else "softmax")
+    d = _diagnose(framework, model, data, torch_loss=nn.CrossEntropyLoss(),
+                  keras_loss="sparse_categorical_crossentropy")
+    assert d.primary_cause == "wrong-loss-for-task"
+    finding = d.primary
+    assert finding.code == "PL002" and finding.severity == "error"
+    assert finding.evidence["distinct_values"] == 240
+    low, high = finding.evidence["target_range"]
+    assert 30 < low < high < 70
+    assert "is a classification loss" in finding.message and "continuous" in finding.message
+
+
+def test_continuous_labels_are_a_finding_not_a_value_error():
+    """Before PL002, diagnose() refused non-integer targets with a classification loss
+    (ValueError "integer class labels"). They are the user's set-up, not a bad argument, so
+    they now get a diagnosis that names the cause."""
+    import torch
+    from torch import nn
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 2))
+    x = np.random.default_rng(0).normal(size=(40, 2))
+    d = diagnose(model, x, np.linspace(0, 1, 40), loss="cross_entropy", budget="quick")
+    assert d.primary_cause == "wrong-loss-for-task"
+    assert d.primary.evidence["fraction_not_whole"] > 0.9
+
+
+def test_mse_on_class_labels_is_wrong_loss_for_task(framework):
+    model = _net(framework, 4, 3)
+    d = _diagnose(framework, model, _three_classes(), torch_loss="mse", keras_loss="mse")
+    assert d.primary_cause == "wrong-loss-for-task"
+    finding = d.primary
+    assert finding.evidence["kind"] == "regression-loss-on-class-labels"
+    assert finding.evidence["classes"] == [0, 1, 2]
+    assert finding.evidence["framework_error"]  # (N, 3) against (N,): both frameworks raise
+    assert "3 values (0, 1, 2)" in finding.message
+
+
+@pytest.mark.parametrize("ordered", [False, True])
+def test_class_indices_regressed_through_one_unit(framework, ordered):
+    """Labels 0..4 regressed with MSE through one unit. Overlapping blobs in no order: the rounded
+    predictions are close to guessing (an error). Classes lined up along a feature: the numbers
+    are an ordered amount and the rounded predictions come out right (info only)."""
+    from torch import nn
+    if ordered:
+        rng = np.random.default_rng(1)
+        y = np.repeat(np.arange(5), 60)
+        x = rng.normal(size=(300, 4)).astype(np.float32)
+        x[:, 0] = y + 0.15 * rng.normal(size=300)
+        x_train, x_val, y_train, y_val = split(x.astype(np.float32), y)
+    else:
+        x_train, x_val, y_train, y_val = split(*blobs(60, n_classes=5, n_features=4, seed=1, spread=2.5))
+    data = (x_train, x_val, y_train.astype(np.float32).reshape(-1, 1), y_val.astype(np.float32).reshape(-1, 1))
+    d = _diagnose(framework, _net(framework, 4, 1), data, torch_loss=nn.MSELoss(), keras_loss="mse")
+    finding = _finding(d, "wrong-loss-for-task")
+    assert finding.evidence["kind"] == "regression-on-class-indices"
+    assert finding.evidence["classes"] == [0, 1, 2, 3, 4]
+    if ordered:
+        assert finding.severity == "info"
+        assert finding.evidence["rounded_accuracy"] >= 0.9
+    else:
+        assert d.primary_cause == "wrong-loss-for-task" and finding.severity == "error"
+        assert finding.evidence["rounded_accuracy"] < 0.5
+
+
+@pytest.mark.parametrize("task", ["regression", "soft-labels"])
+def test_losses_that_fit_the_task_are_not_wrong_loss(framework, task):
+    from torch import nn
+    if task == "regression":
+        model, data = _net(framework, 4, 1), _regression(column=True)
+        losses = {"torch_loss": nn.MSELoss(), "keras_loss": "mse"}
+    else:  # binary cross-entropy on probabilities in [0, 1] (distillation-style targets)
+        x_train, x_val, y_train, y_val = _two_classes()
+        soft = lambda y: np.where(y == 1, 0.9, 0.1).astype(np.float32).reshape(-1, 1)  # noqa: E731
+        model, data = _net(framework, 4, 1, "sigmoid"), (x_train, x_val, soft(y_train), soft(y_val))
+        losses = {"torch_loss": nn.BCELoss(), "keras_loss": "binary_crossentropy"}
+    d = _diagnose(framework, model, data, **losses)
+    assert "wrong-loss-for-task" not in causes(d, ("error", "warning", "info"))
+    assert _ruled_out(d, "wrong-loss-for-task")
+
+
+# -- PL003 label-encoding-mismatch ------------------------------------------------------------
+
+def test_one_hot_labels_into_a_sparse_loss(framework):
+    """Keras: one-hot rows into sparse_categorical_crossentropy raise at fit. torch's
+    CrossEntropyLoss reads (N, C) float targets as class probabilities: the healthy twin."""
+    from torch import nn
+    x_train, x_val, y_train, y_val = _three_classes()
+    data = (x_train, x_val, _one_hot(y_train, 3), _one_hot(y_val, 3))
+    model = _net(framework, 4, 3, None if framework == "torch" else "softmax")
+    d = _diagnose(framework, model, data, torch_loss=nn.CrossEntropyLoss(),
+                  keras_loss="sparse_categorical_crossentropy")
+    if framework == "keras":
+        assert d.primary_cause == "label-encoding-mismatch"
+        finding = d.primary
+        assert finding.evidence["kind"] == "one-hot-into-sparse-loss"
+        assert finding.evidence["target_shape"] == "(N, 3)"
+        assert "rank" in finding.evidence["framework_error"]
+    else:
+        assert "label-encoding-mismatch" not in causes(d, ("error", "warning", "info"))
+        assert _ruled_out(d, "label-encoding-mismatch")
+        assert d.metrics["trained_copy_val_accuracy"]["value"] > 0.9
+
+
+def test_integer_labels_into_binary_loss_over_two_units_is_label_encoding_mismatch(framework):
+    from torch import nn
+    model = _net(framework, 4, 2, None if framework == "torch" else "sigmoid")
+    d = _diagnose(framework, model, _two_classes(), torch_loss=nn.BCEWithLogitsLoss(),
+                  keras_loss="binary_crossentropy")
+    assert d.primary_cause == "label-encoding-mismatch"
+    finding = d.primary
+    assert finding.code == "PL003" and finding.severity == "error"
+    assert finding.evidence["kind"] == "integers-into-multi-unit-binary-loss"
+    assert finding.evidence["target_shape"] == "(N,)" and finding.evidence["output_units"] == 2
+    assert finding.evidence["framework_error"]  # both frameworks refuse (N,) against (N, 2)
+    assert "The recorded run failed with" in finding.message
+
+
+def test_integer_labels_into_a_one_hot_loss_is_label_encoding_mismatch(framework):
+    """Keras: categorical_crossentropy wants one-hot rows; torch has no such loss, its one-hot
+    -shaped loss is BCEWithLogitsLoss over C units (multi-label)."""
+    from torch import nn
+    model = _net(framework, 4, 3, None if framework == "torch" else "softmax")
+    d = _diagnose(framework, model, _three_classes(), torch_loss=nn.BCEWithLogitsLoss(),
+                  keras_loss="categorical_crossentropy")
+    assert d.primary_cause == "label-encoding-mismatch"
+    expected = "integers-into-multi-unit-binary-loss" if framework == "torch" else "integers-into-categorical-loss"
+    assert d.primary.evidence["kind"] == expected
+    assert d.primary.evidence["classes_in_labels"] == 3
+
+
+def test_labels_matching_the_loss_have_no_encoding_finding(framework):
+    """Integer labels + CrossEntropyLoss (torch); one-hot rows + categorical_crossentropy with an
+    accuracy metric (Keras: accuracy fits a classification, so no wrong-metric either)."""
+    from torch import nn
+    x_train, x_val, y_train, y_val = _three_classes()
+    if framework == "keras":
+        y_train, y_val = _one_hot(y_train, 3), _one_hot(y_val, 3)
+    model = _net(framework, 4, 3, None if framework == "torch" else "softmax")
+    d = _diagnose(framework, model, (x_train, x_val, y_train, y_val), torch_loss=nn.CrossEntropyLoss(),
+                  keras_loss="categorical_crossentropy", metrics=["accuracy"])
+    found = causes(d, ("error", "warning", "info"))
+    assert "label-encoding-mismatch" not in found and "wrong-metric" not in found
+    assert _ruled_out(d, "label-encoding-mismatch")
+    assert d.metrics["trained_copy_val_accuracy"]["value"] > 0.9
+
+
+# -- PL004 shape-broadcast --------------------------------------------------------------------
+
+def test_output_n1_against_target_n_is_shape_broadcast_in_torch_only(framework):
+    """(N, 1) outputs against (N,) targets: torch's MSELoss broadcasts to (N, N) and learns the
+    mean; Keras squeezes the target to the output's rank, so the same set-up is healthy there."""
+    from torch import nn
+    model = _net(framework, 4, 1)
+    d = _diagnose(framework, model, _regression(), torch_loss=nn.MSELoss(), keras_loss="mse")
+    if framework == "torch":
+        assert d.primary_cause == "shape-broadcast"
+        finding = d.primary
+        assert finding.code == "PL004" and finding.severity == "error"
+        assert (finding.evidence["output_shape"], finding.evidence["target_shape"]) == ("(N, 1)", "(N,)")
+        assert finding.evidence["trained_output_std"] < 0.25 * finding.evidence["target_std"]
+        assert finding.evidence["trained_copy_score"] < 0.2
+    else:
+        assert "shape-broadcast" not in causes(d, ("error", "warning", "info"))
+        assert any(r["cause"] == "shape-broadcast" and "Keras" in r["why"] for r in d.ruled_out)
+        assert d.metrics["trained_copy_val_r2"] > 0.9
+
+
+def test_same_output_and_target_shapes_have_no_shape_broadcast(framework):
+    from torch import nn
+    d = _diagnose(framework, _net(framework, 4, 1), _regression(column=True), torch_loss=nn.MSELoss(),
+                  keras_loss="mse")
+    assert "shape-broadcast" not in causes(d, ("error", "warning", "info"))
+    assert _ruled_out(d, "shape-broadcast")
+    assert d.metrics["trained_copy_val_r2"] > 0.9
+
+
+# -- PL005 wrong-metric -----------------------------------------------------------------------
+
+def test_accuracy_on_a_regression_is_wrong_metric(framework):
+    if framework == "torch":
+        pytest.skip("torch models have no compiled metrics: wrong-metric is a Keras fault")
+    model = _net(framework, 4, 1)
+    d = _diagnose(framework, model, _regression(), keras_loss="mse", metrics=["accuracy"], fit_epochs=40)
+    assert d.primary_cause == "wrong-metric"
+    finding = d.primary
+    assert finding.code == "PL005" and finding.severity == "warning"
+    assert finding.evidence["metric_value"] < 0.05  # binary accuracy on continuous targets
+    assert finding.evidence["r2"] > 0.9
+    assert "binary accuracy" in finding.evidence["computed_as"]
+
+
+def test_regression_metrics_are_not_wrong_metric(framework):
+    """Keras: metrics=["mae"] on the same regression; torch: no compiled metrics to judge."""
+    from torch import nn
+    d = _diagnose(framework, _net(framework, 4, 1), _regression(column=True), torch_loss=nn.MSELoss(),
+                  keras_loss="mse", metrics=["mae"])
+    assert "wrong-metric" not in causes(d, ("error", "warning", "info"))
+    assert _ruled_out(d, "wrong-metric") == (framework == "keras")
+
+
+def test_keras_profile_lists_compiled_metrics():
+    """The Keras adapter reports what ``compile(metrics=...)`` was given (PL005's evidence)."""
+    import keras
+    from nndoctor.adapters import adapter_for
+    model = _net("keras", 4, 1)
+    model.compile(loss="mse", metrics=["accuracy", keras.metrics.RootMeanSquaredError()],
+                  weighted_metrics=["mae"])
+    extra = adapter_for(model).profile().extra
+    assert extra["metrics"] == ["accuracy", "root_mean_squared_error", "mae"]
+    assert extra["backend"] == keras.backend.backend()

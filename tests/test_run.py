@@ -1,0 +1,296 @@
+"""`nndoctor run SCRIPT`: the script runs as python would run it, and what it trained is diagnosed.
+
+The gallery (examples/gallery/) is run end to end through the command line; the recorder, the
+script-level findings and the live modules are also tested in-process on tiny loops.
+"""
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nndoctor.intercept.keras_capture import KerasFitRecord
+from nndoctor.intercept.script import (ScriptRecorder, _optimizer_for, crash_finding, execute,
+                                      script_findings)
+
+GALLERY = Path(__file__).resolve().parents[1] / "examples" / "gallery"
+
+# script -> (the primary cause `nndoctor run` must name, the rule that names it)
+EXPECTED = {
+    "keras_healthy": ("healthy", None),
+    "torch_healthy": ("healthy", None),
+    "keras_softmax_one_unit": ("output-activation-mismatch", "PL001"),
+    "torch_softmax_before_ce": ("output-activation-mismatch", "PL001"),
+    "keras_sorted_validation_split": ("sorted-data-split", "DA007"),
+    "torch_missing_step": ("parameters-not-updating", "RUN001"),
+    "torch_missing_zero_grad": ("gradient-accumulation", "RUN002"),
+    "torch_eval_forgotten": ("train-mode-at-inference", "RUN003"),
+    "torch_label_out_of_range": ("label-encoding-mismatch", "RUN004"),
+}
+
+
+def nndoctor_run(tmp_path, script, *args, options=()):
+    out = tmp_path / "run.json"
+    result = subprocess.run([sys.executable, "-m", "nndoctor.cli", "run", "--budget", "quick",
+                             "--json", str(out), *options, str(script), *args],
+                            capture_output=True, text=True, timeout=600)
+    return result, (json.loads(out.read_text()) if out.exists() else None)
+
+
+def test_gallery_is_complete():
+    assert {p.stem for p in GALLERY.glob("*.py")} == set(EXPECTED)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_gallery_script_gets_its_cause(tmp_path, name):
+    cause, rule = EXPECTED[name]
+    result, d = nndoctor_run(tmp_path, GALLERY / f"{name}.py")
+    assert d is not None, result.stderr[-3000:]
+    assert d["primary_cause"] == cause, (d["findings"], d["errors"])
+    if rule is not None:
+        assert any(f["rule"] == rule and f["cause"] == cause for f in d["findings"])
+    assert d["script"]["exit_code"] == (1 if name == "torch_label_out_of_range" else 0)
+    assert result.returncode == d["script"]["exit_code"]
+
+
+def test_output_argv_and_exit_code_pass_through(tmp_path):
+    script = tmp_path / "plain.py"
+    script.write_text(textwrap.dedent("""
+        import sys
+        print("hello from", __name__, sys.argv[1:])
+        print("to stderr", file=sys.stderr)
+        sys.exit(3)
+    """))
+    result, d = nndoctor_run(tmp_path, script, "--lr", "0.1")
+    assert result.returncode == 3
+    assert result.stdout.startswith("hello from __main__ ['--lr', '0.1']\n")
+    assert result.stderr.startswith("to stderr\n")
+    assert d["verdict"] == "inconclusive" and d["script"]["exit_code"] == 3
+    assert "trained no model" in d["errors"][0]["error"]
+
+
+def test_a_crash_prints_its_traceback_and_exits_1(tmp_path):
+    script = tmp_path / "boom.py"
+    script.write_text("def f():\n    raise RuntimeError('boom')\nf()\n")
+    result, d = nndoctor_run(tmp_path, script)
+    assert result.returncode == 1
+    assert result.stderr.startswith("Traceback (most recent call last):\n  File ")
+    assert "runpy" not in result.stderr and "RuntimeError: boom" in result.stderr
+    assert d["script"]["exception"] == "RuntimeError: boom"
+
+
+def test_fail_on_error_turns_a_finding_into_exit_1(tmp_path):
+    result, d = nndoctor_run(tmp_path, GALLERY / "torch_missing_step.py", options=("--fail-on", "error"))
+    assert d["primary_cause"] == "parameters-not-updating"
+    assert result.returncode == 1
+
+
+# -- the recorder, in-process (no diagnosis: fast) --------------------------------------------------
+LOOP = """
+import torch
+from torch import nn
+torch.manual_seed(0)
+x, y = torch.randn(64, 4), torch.randint(0, 2, (64,))
+model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Dropout(0.5), nn.Linear(8, 2))
+opt = torch.optim.SGD(model.parameters(), lr=0.1)
+loss_fn = nn.CrossEntropyLoss()
+for epoch in range(3):
+    for i in range(0, 64, 16):
+        {zero}
+        loss_fn(model(x[i:i + 16]), y[i:i + 16]).backward()
+        {step}
+{predict}
+"""
+
+
+def record(tmp_path, zero="opt.zero_grad()", step="opt.step()", predict="model.eval(); model(x)"):
+    script = tmp_path / "loop.py"
+    script.write_text(LOOP.format(zero=zero, step=step, predict=predict))
+    with ScriptRecorder() as recorder:
+        code, error = execute(str(script), [])
+    assert code == 0 and error is None
+    (rec,) = recorder.torch.models.values()
+    return recorder, rec
+
+
+def test_recorder_sees_a_healthy_loop_and_raises_nothing(tmp_path):
+    import torch
+
+    originals = (torch.optim.Optimizer.zero_grad, torch.nn.Module.zero_grad, torch.Tensor.backward)
+    recorder, rec = record(tmp_path)
+    t = recorder.torch
+    assert (t.steps, t.zero_grad_calls, t.backward_calls, t.loss_calls) == (12, 12, 12, 12)
+    x, y = rec.data()
+    assert x.shape == (64, 4) and y.shape == (64,)  # later epochs' duplicates skipped
+    assert isinstance(rec.loss, torch.nn.CrossEntropyLoss) and rec.batch_size == 16
+    assert script_findings(t, rec) == []
+    # everything patched is restored
+    assert (torch.optim.Optimizer.zero_grad, torch.nn.Module.zero_grad, torch.Tensor.backward) == originals
+
+
+@pytest.mark.parametrize("change, cause", [
+    ({"step": "pass"}, "parameters-not-updating"),
+    ({"zero": "pass"}, "gradient-accumulation"),
+    ({"predict": "model(x)"}, "train-mode-at-inference"),
+])
+def test_recorder_names_the_loop_fault(tmp_path, change, cause):
+    recorder, rec = record(tmp_path, **change)
+    optimizer = _optimizer_for(rec.model, recorder.torch.optimizers)
+    assert optimizer is not None
+    assert [f.cause for f in script_findings(recorder.torch, rec, optimizer)] == [cause]
+    assert [f.cause for f in script_findings(recorder.torch, rec)] == [cause]
+
+
+def test_crash_in_the_loss_is_named(tmp_path):
+    script = tmp_path / "crash.py"
+    script.write_text(LOOP.format(zero="", step="", predict="").replace("randint(0, 2", "randint(0, 3"))
+    with ScriptRecorder() as recorder:
+        code, error = execute(str(script), [])
+    assert code == 1 and isinstance(error, IndexError)
+    finding = crash_finding(error, recorder)
+    assert finding.cause == "label-encoding-mismatch" and "out of bounds" in finding.message
+
+
+def test_keras_label_out_of_range_crash_in_fit_is_named(tmp_path):
+    script = tmp_path / "keras_crash.py"
+    script.write_text(textwrap.dedent("""
+        import numpy as np
+        import keras
+        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, activation="softmax")])
+        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+        model.fit(np.random.rand(30, 3), np.array([0, 1, 2] * 10), epochs=1, verbose=0)
+    """))
+    with ScriptRecorder() as recorder:
+        code, error = execute(str(script), [])
+    assert code == 1 and recorder.keras.raised_in_fit
+    finding = crash_finding(error, recorder)
+    assert finding.cause == "label-encoding-mismatch"
+    assert "outside the valid range" in finding.message and "Detected at node" not in finding.message
+
+
+def test_validation_split_takes_the_last_fraction_unshuffled():
+    x, y = np.arange(20.0).reshape(10, 2), np.arange(10)
+    x_train, y_train, (x_val, y_val) = KerasFitRecord(model=None, x=x, y=y, validation_split=0.2).data()
+    assert y_train.tolist() == list(range(8)) and y_val.tolist() == [8, 9]
+
+
+def test_keras_fit_is_recorded_and_restored():
+    import keras
+
+    original = keras.Model.fit
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    model.compile(optimizer="sgd", loss="mse")
+    x, y = np.random.rand(20, 3), np.random.rand(20, 2)
+    with ScriptRecorder() as recorder:
+        model.fit(x, y, epochs=1, batch_size=5, validation_split=0.25, verbose=0)
+    assert keras.Model.fit is original
+    (rec,) = recorder.keras.fits.values()
+    assert rec.model is model and rec.batch_size == 5 and rec.validation_split == 0.25
+    x_train, _, (x_val, _) = rec.data()
+    assert len(x_train) == 15 and len(x_val) == 5
+
+
+def test_import_nndoctor_imports_no_framework():
+    code = "import sys, nndoctor; print(any(m in sys.modules for m in ('torch', 'keras', 'tensorflow')))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.stdout.strip() == "False", out.stderr
+
+
+# -- live mode ------------------------------------------------------------------------------------
+def torch_loop(model, opt, steps, zero=True, lr_nan=False):
+    import torch
+
+    torch.manual_seed(0)
+    x, y = torch.randn(32, 4), torch.randint(0, 2, (32,))
+    for _ in range(steps):
+        if zero:
+            opt.zero_grad()
+        torch.nn.functional.cross_entropy(model(x), y).backward()
+        opt.step()
+
+
+@pytest.mark.parametrize("kwargs, lr, causes", [
+    ({}, 0.1, []),
+    ({"zero": False}, 0.1, ["gradient-accumulation"]),
+    ({}, 0.0, ["parameters-not-updating"]),
+    ({}, 1e30, ["lr-too-high"]),
+])
+def test_live_torch_watch_warns(kwargs, lr, causes, capsys):
+    import torch
+    from nndoctor.live_torch import watch
+
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.ReLU(), torch.nn.Linear(8, 2))
+    opt = torch.optim.SGD(model.parameters(), lr=lr)
+    with watch(model, opt) as report:
+        torch_loop(model, opt, 6, **kwargs)
+    assert report.steps == 6
+    assert set(causes) <= set(report.causes) and bool(causes) == bool(report.warnings)
+    assert "6 steps" in capsys.readouterr().err
+    assert "zero_grad" not in opt.__dict__ and "zero_grad" not in model.__dict__
+
+
+def test_live_keras_callback_warns_on_nan_loss(capsys):
+    import keras
+    from nndoctor.live_keras import DiagnosisCallback
+
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    x, y = np.random.rand(40, 3), np.random.rand(40, 1)
+    x[5, 0] = np.nan
+    callback = DiagnosisCallback()
+    model.fit(x, y, epochs=1, batch_size=8, verbose=0, callbacks=[callback])
+    assert [w["cause"] for w in callback.warnings] == ["lr-too-high"]
+    assert "loss is NaN" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_live_keras_callback_diagnoses_at_train_end():
+    import keras
+    from nndoctor.live_keras import DiagnosisCallback
+    from tests.conftest import blobs
+
+    keras.utils.set_random_seed(0)
+    x, y = blobs()
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(8, activation="relu"),
+                              keras.layers.Dense(2, activation="softmax")])
+    model.compile(optimizer=keras.optimizers.Adam(1e-2), loss="sparse_categorical_crossentropy")
+    callback = DiagnosisCallback(x, y)
+    model.fit(x, y, epochs=5, batch_size=32, verbose=0, callbacks=[callback])
+    assert callback.diagnosis is not None and callback.diagnosis.primary_cause == "healthy"
+
+
+@pytest.mark.slow
+def test_two_models_give_two_diagnoses_and_the_worst_on_top(tmp_path):
+    script = tmp_path / "two.py"
+    script.write_text(textwrap.dedent("""
+        import torch
+        from torch import nn
+        torch.manual_seed(0)
+        x = torch.cat([torch.randn(60, 2) - 2, torch.randn(60, 2) + 2])
+        y = torch.cat([torch.zeros(60), torch.ones(60)]).long()
+        perm = torch.randperm(120)
+        x, y = x[perm], y[perm]
+        for fault in (False, True):
+            model = nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 2))
+            opt = torch.optim.Adam(model.parameters(), lr=1e-2)
+            for epoch in range(5):
+                for i in range(0, 120, 20):
+                    opt.zero_grad()
+                    nn.CrossEntropyLoss()(model(x[i:i + 20]), y[i:i + 20]).backward()
+                    if not fault:
+                        opt.step()
+    """))
+    html = tmp_path / "html"
+    result, d = nndoctor_run(tmp_path, script, options=("--html", str(html)))
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert len(d["diagnoses"]) == 2
+    assert d["primary_cause"] == "parameters-not-updating"
+    assert (html / "index.html").read_text().count("parameters-not-updating") >= 1
