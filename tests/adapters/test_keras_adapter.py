@@ -207,8 +207,10 @@ def test_nan_targets_train_without_raising():
     model.compile(loss="mse", optimizer="sgd")
     record = adapter_for(model).train_copy(spec_for(x.astype("float32"), y, task="regression",
                                                      n_classes=0, epochs=2, batch_size=16))
-    assert record.steps == 12 and record.nonfinite_step is not None
+    # the NaN epoch is recorded, then training stops: every later step would be NaN too
+    assert record.steps == 6 and record.nonfinite_step is not None
     assert math.isnan(record.epoch_train_loss[0])
+    assert record.stopped_early.startswith("loss became NaN/inf")
 
 
 def test_subclassed_model_that_cannot_be_cloned():

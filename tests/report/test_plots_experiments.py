@@ -126,7 +126,8 @@ def test_the_users_lr_falls_back_to_the_recorded_run(classification, monkeypatch
 
 def test_the_fix_plot_sits_in_its_finding(classification, regression, sparse, minimal):
     page = render_html([classification])
-    finding = page[page.index('<div class="nd-finding nd-sev-error">'):page.index('<div class="nd-finding nd-sev-warning">')]
+    start = page.index('<div class="nd-finding nd-sev-error">')
+    finding = page[start:page.index('<div class="nd-finding nd-sev-warning">')]
     assert finding.count(PNG) == 1 and "Before and after the fix" in finding
     assert "Before and after the fix" not in render_fragment(regression)
     assert "Before and after the fix" not in render_html([sparse, minimal])

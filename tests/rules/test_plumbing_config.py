@@ -16,6 +16,7 @@ COVERAGE = {
         ["test_plumbing_config::test_softmax_on_one_unit_is_output_activation_mismatch",
          "test_plumbing_config::test_categorical_loss_on_one_unit_is_output_activation_mismatch",
          "test_plumbing_config::test_probabilities_into_a_logits_loss",
+         "test_plumbing_config::test_sigmoid_into_a_logits_loss_that_crawls_is_the_primary_cause",
          "test_plumbing_config::test_scores_into_a_probability_loss_is_output_activation_mismatch"],
         ["test_plumbing_config::test_matching_output_and_loss_have_no_activation_mismatch"]),
     "wrong-loss-for-task": (
@@ -161,6 +162,26 @@ def test_probabilities_into_a_logits_loss(framework):
     else:
         assert finding.severity == "info"
         assert finding.evidence["last_epoch_loss"] < floor  # Keras repaired it
+        assert "output-activation-mismatch" not in causes(d)
+
+
+def test_sigmoid_into_a_logits_loss_that_crawls_is_the_primary_cause(framework):
+    """Circles at Adam 1e-3: with sigmoid outputs fed to BCEWithLogitsLoss the torch copy covers
+    a few % of the way from ln 2 to the floor it cannot pass and stays at chance: the mismatch
+    is the error. Keras (TensorFlow) repairs the same set-up inside fit: info only."""
+    from sklearn.datasets import make_circles
+    from torch import nn
+    import keras
+    x, y = make_circles(n_samples=400, noise=0.1, factor=0.5, random_state=0)
+    d = _diagnose(framework, _net(framework, 2, 1, "sigmoid"), split(x.astype(np.float32), y.astype(np.int64)),
+                  torch_loss=nn.BCEWithLogitsLoss(), keras_loss=keras.losses.BinaryCrossentropy(from_logits=True),
+                  lr=1e-3)
+    finding = _finding(d, "output-activation-mismatch")
+    if framework == "torch":
+        assert d.primary_cause == "output-activation-mismatch" and finding.severity == "error"
+        assert finding.evidence["progress_to_floor"] < 0.75
+    else:
+        assert finding.severity == "info"
         assert "output-activation-mismatch" not in causes(d)
 
 
