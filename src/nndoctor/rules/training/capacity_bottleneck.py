@@ -8,6 +8,7 @@ from .._base import Evidence, Rule, RuledOut, fmt_score
 from .._measures import score_of
 
 FITS = {"classification": 0.9, "regression": 0.8}  # score on 32 memorizable samples
+MIN_TRIES = 3  # learning rates that must have been tried before "cannot memorize" counts
 
 
 class CapacityBottleneck(Rule):
@@ -56,6 +57,8 @@ class CapacityBottleneck(Rule):
         if not result or result.get("best_train_score") is None:
             return None
         best = result["best_train_score"]
+        if best < FITS[ev.task] and len(result["tries"]) < MIN_TRIES:
+            return None  # the budget cut the learning rates short: not enough to judge capacity
         if best >= FITS[ev.task]:
             return RuledOut(f"a copy memorizes {result['n_samples']} samples ({fmt_score(best, ev.task)}): "
                             "capacity is not the limit")

@@ -9,6 +9,18 @@ MEMORIZED = {"classification": 0.95, "regression": 0.9}
 GAP = {"classification": 0.25, "regression": 0.4}
 DATA_HELPS = 0.05  # validation gain per doubling of data above which more data is the answer
 MIN_PER_CLASS, MIN_VAL = 20, 30  # below these, too-little-data / unreliable-evaluation speak instead
+MAX_CLASS_SHIFT = 0.4  # total variation between train and validation class shares (DA007's bar)
+
+
+def _class_shift(ev: Evidence) -> float | None:
+    """Total variation distance between the training and validation class shares."""
+    a, b = ev.train.class_counts, ev.val.class_counts
+    if not a or not b:
+        return None
+    size = max(len(a), len(b))
+    p = [c / max(sum(a), 1) for c in a] + [0.0] * (size - len(a))
+    q = [c / max(sum(b), 1) for c in b] + [0.0] * (size - len(b))
+    return 0.5 * sum(abs(u - v) for u, v in zip(p, q))
 
 
 class Overfitting(Rule):
@@ -20,7 +32,9 @@ class Overfitting(Rule):
     lower is memorization. It then runs `learning_curve`: when a doubling of the data adds 5
     points or more, the gap is `too-little-data` and this rule stands down; otherwise the model
     overfits whatever the data size. Below 20 training samples per class or 30 validation
-    samples the rule stands down: `too-little-data` and `unreliable-evaluation` speak there.
+    samples the rule stands down: `too-little-data` and `unreliable-evaluation` speak there; so
+    it does when the validation classes are distributed unlike the training ones
+    (`sorted-data-split`).
 
     ## Why is this bad?
     The network has learned the training examples, noise included, instead of the rule behind
@@ -72,6 +86,11 @@ class Overfitting(Rule):
         if not self._enough_data(ev):
             return RuledOut("too few training or validation samples to tell memorization from too "
                             "little data (see too-little-data, unreliable-evaluation)")
+        shift = _class_shift(ev)
+        if shift is not None and shift > MAX_CLASS_SHIFT:
+            return RuledOut(f"the validation classes are distributed unlike the training classes "
+                            f"(total variation {shift:.2f}): the gap is the split's, not memorization "
+                            "(see sorted-data-split)")
         train, val = pair
         if train < MEMORIZED[ev.task] or train - val < GAP[ev.task]:
             return RuledOut(f"train {fmt_score(train, ev.task)} vs validation {fmt_score(val, ev.task)}")
