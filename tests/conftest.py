@@ -11,7 +11,14 @@ import numpy as np
 import pytest
 from sklearn.datasets import make_blobs
 
+from nndoctor import Budget
+
 FRAMEWORKS = ["torch", "keras"]
+
+# The step counts of budget="quick"/"standard" without their clocks: a test's diagnosis must not
+# depend on how busy the machine is (a wall-clock budget skips experiments under load).
+QUICK = Budget(steps=300, seconds=None, name="quick, no clock")
+STANDARD = Budget(steps=1000, seconds=None, name="standard, no clock")
 
 
 @pytest.fixture(params=FRAMEWORKS)
@@ -102,6 +109,23 @@ def train(framework, model, x, y, *, epochs, lr=1e-3, optimizer="adam", loss="cr
         model.eval()
         return
     model.fit(x, y, epochs=epochs, batch_size=batch_size, verbose=0)
+
+
+def assert_same(a, b, path="fingerprint"):
+    """Bit-identical nested structures of arrays, tuples, lists, dicts and scalars (NaN equals
+    NaN): how tests prove a diagnosis left the user's model, optimizer and RNG as it found them."""
+    if isinstance(a, dict):
+        assert a.keys() == b.keys(), path
+        for k in a:
+            assert_same(a[k], b[k], f"{path}[{k!r}]")
+    elif isinstance(a, (list, tuple)):
+        assert len(a) == len(b), path
+        for i, (u, v) in enumerate(zip(a, b)):
+            assert_same(u, v, f"{path}[{i}]")
+    elif isinstance(a, np.ndarray):
+        assert np.array_equal(a, b, equal_nan=a.dtype.kind == "f"), path
+    else:
+        assert a == b, path
 
 
 def causes(diagnosis, severities=("error", "warning")):

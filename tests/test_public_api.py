@@ -11,7 +11,7 @@ import nndoctor
 from nndoctor import diagnose
 from nndoctor.adapters import adapter_for
 
-from .conftest import blobs, mlp, setup, split
+from .conftest import blobs, mlp, split
 
 
 def _torch_model():
@@ -51,6 +51,7 @@ def test_torch_model_without_loss_gets_a_type_error():
     ({"lr": -1}, "`lr` must be a float in \\(0, inf\\)"),
     ({"epochs": 0}, "`epochs` must be an int >= 1"),
     ({"budget": "forever"}, "`budget` must be one of"),
+    ({"budget": -3}, "`budget` must be 'quick', 'standard', 'thorough', seconds > 0"),
     ({"validation_data": np.zeros(3)}, "`validation_data` must be a tuple"),
     ({"loss": "hinge-of-doom"}, "`loss` must be one of"),
     ({"optimizer": "nesterov-magic"}, "`optimizer` must name a torch.optim optimizer"),
@@ -59,6 +60,24 @@ def test_bad_arguments_are_named(kwargs, match):
     x, y = blobs(10)
     with pytest.raises((ValueError, TypeError), match=match):
         diagnose(_torch_model(), x, y, **{"loss": "cross_entropy", **kwargs})
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"steps": 0}, "`Budget.steps` must be an int >= 1"),
+    ({"seconds": 0}, "`Budget.seconds` must be seconds > 0 or None"),
+])
+def test_bad_budget_objects_are_named(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        nndoctor.Budget(**kwargs)
+
+
+def test_a_budget_without_clock_runs_every_step_it_plans():
+    x, y = blobs(40)
+    d = diagnose(_torch_model(), x, y, loss="cross_entropy", verbose=0,
+                 budget=nndoctor.Budget(steps=40, seconds=None))
+    assert not d.errors
+    assert d.experiments[0]["name"] == "recorded_run" and d.experiments[0]["result"]["steps"] == 40
+    assert not d.experiments[0]["result"]["stopped_early"]
 
 
 def test_uncompiled_keras_model_without_loss_is_refused():

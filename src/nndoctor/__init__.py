@@ -10,9 +10,10 @@ Works with Keras 3 / tf.keras and PyTorch models; never changes the model it is 
 
 __version__ = "0.1.0"
 
+from ._validation import Budget  # noqa: E402
 from .causes import CAUSES  # noqa: E402
 from .diagnosis import diagnose  # noqa: E402
 from .findings import Finding  # noqa: E402
 from .result import Diagnosis  # noqa: E402
 
-__all__ = ["CAUSES", "Diagnosis", "Finding", "diagnose", "__version__"]
+__all__ = ["Budget", "CAUSES", "Diagnosis", "Finding", "diagnose", "__version__"]

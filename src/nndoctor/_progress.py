@@ -13,7 +13,7 @@ class DiagnosisProgress:
     elsewhere. ``verbose>=2``: plain lines when not on a terminal (logs, CI). Each stage and
     experiment is named as it starts."""
 
-    def __init__(self, verbose: int, budget_seconds: float, console: Console | None = None):
+    def __init__(self, verbose: int, budget_seconds: float | None, console: Console | None = None):
         self.console = console or Console(stderr=True)
         self.live = verbose >= 1 and self.console.is_terminal
         self.enabled = self.live or verbose >= 2

@@ -18,11 +18,30 @@ BUDGETS = {  # name -> (training steps of the recorded run, seconds for the whol
 
 @dataclass(frozen=True)
 class Budget:
-    """How much training a diagnosis may spend: a step target and a wall-clock limit."""
+    """How much training a diagnosis may spend: a step target for the recorded run and a
+    wall-clock limit for the whole diagnosis.
 
-    name: str
-    steps: int
-    seconds: float
+    ``seconds=None`` drops the clock: every experiment runs to its planned length however busy
+    the machine is, so the diagnosis depends only on the seed (what tests and benchmarks want).
+
+        >>> nndoctor.diagnose(model, x, y, budget=nndoctor.Budget(steps=300, seconds=None))
+    """
+
+    steps: int = 1000
+    seconds: float | None = 30.0
+    name: str = "custom"
+
+    def __post_init__(self):
+        if isinstance(self.steps, bool) or not isinstance(self.steps, (int, np.integer)) or self.steps < 1:
+            raise ValueError(f"`Budget.steps` must be an int >= 1. Got {self.steps!r} instead.")
+        if self.seconds is not None and (isinstance(self.seconds, bool) or not isinstance(
+                self.seconds, (int, float)) or not self.seconds > 0):
+            raise ValueError(f"`Budget.seconds` must be seconds > 0 or None. Got {self.seconds!r} instead.")
+
+    @property
+    def clock(self) -> float:
+        """The wall-clock limit in seconds; infinite when the budget has none."""
+        return math.inf if self.seconds is None else float(self.seconds)
 
     def epochs_for(self, steps_per_epoch: int) -> int:
         return int(min(max(math.ceil(self.steps / max(steps_per_epoch, 1)), 3), 500))
@@ -31,16 +50,19 @@ class Budget:
 def check_budget(budget) -> Budget:
     if budget is None:
         budget = "standard"
+    if isinstance(budget, Budget):
+        return budget
     if isinstance(budget, str):
         if budget not in BUDGETS:
-            raise ValueError(f"`budget` must be one of {sorted(BUDGETS)} or a number of seconds. "
-                             f"Got {budget!r} instead.")
+            raise ValueError(f"`budget` must be one of {sorted(BUDGETS)}, a number of seconds or a "
+                             f"`nndoctor.Budget`. Got {budget!r} instead.")
         steps, seconds = BUDGETS[budget]
-        return Budget(budget, steps, seconds)
+        return Budget(steps, seconds, budget)
     if isinstance(budget, (int, float)) and not isinstance(budget, bool) and budget > 0:
         steps = int(min(max(budget * 35, 100), 5000))  # ~35 steps a second of budget, as 'standard'
-        return Budget(f"{budget:g}s", steps, float(budget))
-    raise ValueError(f"`budget` must be 'quick', 'standard', 'thorough' or seconds > 0. Got {budget!r} instead.")
+        return Budget(steps, float(budget), f"{budget:g}s")
+    raise ValueError(f"`budget` must be 'quick', 'standard', 'thorough', seconds > 0 or a "
+                     f"`nndoctor.Budget`. Got {budget!r} instead.")
 
 
 def check_positive_int(value, name: str) -> int | None:

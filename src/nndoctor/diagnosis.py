@@ -52,7 +52,9 @@ def diagnose(model, x, y=None, *, validation_data=None, loss=None, optimizer=Non
         lr: learning rate; default: the optimizer's.
         epochs, batch_size: of the recorded training run; default: enough epochs for the
             budget's step count, batch size 32.
-        budget: ``"quick"``, ``"standard"`` (default), ``"thorough"`` or seconds.
+        budget: ``"quick"`` (300 steps, 10 s), ``"standard"`` (default: 1000 steps, 30 s),
+            ``"thorough"`` (3000 steps, 120 s), seconds, or a `Budget` (``seconds=None``: no
+            clock, the same diagnosis on a busy machine as on an idle one).
         seed: seeds every training run (the user's RNG state is restored afterwards).
         n_jobs: experiments of one round run in parallel joblib workers (processes by
             default; a ``joblib.parallel_backend("dask")`` or ``"ray"`` context moves them to a
@@ -63,7 +65,8 @@ def diagnose(model, x, y=None, *, validation_data=None, loss=None, optimizer=Non
         A `Diagnosis`: verdict, ranked findings with evidence and fixes, metrics with intervals.
     """
     started = time.perf_counter()
-    progress = DiagnosisProgress(verbose, v.check_budget(budget).seconds if budget is not None else 30.0)
+    budget = v.check_budget(budget)
+    progress = DiagnosisProgress(verbose, budget.seconds)
     try:
         return _diagnose(model, x, y, validation_data, loss, optimizer, lr, epochs, batch_size,
                          budget, seed, n_jobs, progress, started)
@@ -80,7 +83,6 @@ def _diagnose(model, x, y, validation_data, loss, optimizer, lr, epochs, batch_s
     epochs = v.check_positive_int(epochs, "epochs")
     batch_size = v.check_positive_int(batch_size, "batch_size") or DEFAULT_BATCH_SIZE
     lr = v.check_lr(lr)
-    budget = v.check_budget(budget)
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
         raise ValueError(f"`seed` must be an int. Got {seed!r} instead.")
 
@@ -115,11 +117,14 @@ def _diagnose(model, x, y, validation_data, loss, optimizer, lr, epochs, batch_s
                   given_train_loss=given_train_loss,
                   baseline_loss=baseline_loss(profile, task, train_profile, y_train))
 
+    ev.fresh_start = not profile.weights_finite
+    if ev.fresh_start:
+        say("the given weights hold NaN/inf: every run starts from a fresh standard init")
     steps_per_epoch = max(1, math.ceil(len(x_train) / batch_size))
     spec = TrainSpec(x=x_train, y=y_train, x_val=x_val, y_val=y_val, task=task,
                      n_classes=n_classes, epochs=epochs or budget.epochs_for(steps_per_epoch),
                      batch_size=batch_size, seed=int(seed), probe_x=x_train[:PROBE_SIZE],
-                     time_limit=budget.seconds * 0.5)
+                     time_limit=budget.clock * 0.5, reinit=ev.fresh_start)
     experiments, errors = [], []
     say(f"training a copy for {spec.epochs} epochs ({spec.total_steps} steps)")
     run = _attempt(lambda: adapter.train_copy(spec), "experiment recorded_run", errors)
@@ -134,7 +139,8 @@ def _diagnose(model, x, y, validation_data, loss, optimizer, lr, epochs, batch_s
     ctx = ExperimentContext(adapter=adapter, spec=spec, profile=profile, task=task,
                             n_classes=n_classes, labels_train=train_profile.labels,
                             labels_val=val_profile.labels, majority=train_profile.majority_share,
-                            deadline=started + budget.seconds)
+                            deadline=started + budget.clock,
+                            recorded_run=run if run is not None and not _timed_out(run) else None)
     base_lr = run.lr_used if run is not None else None
 
     def run_control(name: str, seed: int | None = None):
@@ -190,7 +196,8 @@ def _diagnose(model, x, y, validation_data, loss, optimizer, lr, epochs, batch_s
 
     top = min((f for f in findings if f.severity in ("error", "warning")), key=lambda f: f.rank_key, default=None)
     if top is not None and run is not None:
-        _attempt(lambda: _verify_fix(top, ev, run_control, experiments), "experiment fix_and_retrain", errors)
+        _attempt(lambda: _verify_fix(top, ev, run_control, experiments, spec.seed), "experiment fix_and_retrain",
+                 errors)
 
     return Diagnosis(
         task={"kind": task, "n_classes": n_classes if task == "classification" else None,
@@ -261,6 +268,10 @@ def _summarizer(profile, task, n_classes, train_profile):
     return summarize
 
 
+def _timed_out(run) -> bool:
+    return bool(run.stopped_early and run.stopped_early.startswith("time limit"))
+
+
 def _control_run(adapter, spec: TrainSpec, base_lr, name: str, seconds_left: float, seed=None):
     """Train the control run ``name`` (see experiments/controls.py); outputs in the user's units."""
     planned = control_spec(name, spec, base_lr) if base_lr is not None else None
@@ -290,10 +301,10 @@ def _execute(adapter, ctx: ExperimentContext, base_lr, name: str, seconds_left: 
         return "error", {"error": f"{type(exc).__name__}: {exc}", "trace": traceback.format_exc(limit=3)}
 
 
-def _verify_fix(finding: Finding, ev: Evidence, run_control, experiments: list) -> None:
+def _verify_fix(finding: Finding, ev: Evidence, run_control, experiments: list, seed: int) -> None:
     """Apply the finding's fix to fresh copies (3 seeds) and fill ``finding.verified``."""
     start = time.perf_counter()
-    result = verify_fix(finding, ev, run_control)
+    result = verify_fix(finding, ev, run_control, seed)
     if result is not None:
         finding.verified = result
         experiments.append({"name": "fix_and_retrain", "seconds": round(time.perf_counter() - start, 3),
@@ -354,6 +365,7 @@ def _details(ev: Evidence, y_val) -> dict:
             "after_training": predictions(ev.trained_val, ev.run.final_val_outputs if ev.run else None),
         },
         "run": ev.run.to_dict() if ev.run else None,
+        "fresh_start": ev.fresh_start,
         "controls": {name: run.to_dict() for name, run in ev.controls.items() if run is not None},
     }
 

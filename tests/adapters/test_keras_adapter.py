@@ -15,6 +15,8 @@ keras = pytest.importorskip("keras")
 from sklearn.datasets import make_classification, make_regression  # noqa: E402
 
 from nndoctor.adapters import TrainSpec, adapter_for  # noqa: E402
+
+from ..conftest import assert_same  # noqa: E402
 from nndoctor.adapters.keras import KerasAdapter  # noqa: E402
 
 L = keras.layers
@@ -43,22 +45,6 @@ def mlp(compile_=True, dropout=False):
 def spec_for(x, y, task="classification", n_classes=2, **kw):
     cut = int(0.8 * len(x))
     return TrainSpec(x[:cut], y[:cut], x[cut:], y[cut:], task, n_classes, probe_x=x[:64], **kw)
-
-
-def assert_same(a, b, path="fingerprint"):
-    """Bit-identical nested structures of arrays, tuples, lists, dicts and scalars."""
-    if isinstance(a, dict):
-        assert a.keys() == b.keys(), path
-        for k in a:
-            assert_same(a[k], b[k], f"{path}[{k!r}]")
-    elif isinstance(a, (list, tuple)):
-        assert len(a) == len(b), path
-        for i, (u, v) in enumerate(zip(a, b)):
-            assert_same(u, v, f"{path}[{i}]")
-    elif isinstance(a, np.ndarray):
-        assert np.array_equal(a, b, equal_nan=a.dtype.kind == "f"), path
-    else:
-        assert a == b, path
 
 
 def test_profile_of_compiled_sequential():

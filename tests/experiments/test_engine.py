@@ -1,6 +1,7 @@
 """The engine around the experiments: parallel workers, the time budget, the user's state."""
 
 import time
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -12,7 +13,7 @@ from nndoctor.adapters import adapter_for
 from nndoctor.experiments import ExperimentContext, run_experiment
 from nndoctor.experiments._base import load_all
 
-from ..conftest import blobs, mlp, setup, split
+from ..conftest import assert_same, blobs, mlp, setup, split
 
 
 def _torch_case(lr=1e-2):
@@ -30,6 +31,20 @@ def test_parallel_workers_reach_the_same_diagnosis():
     assert serial.primary_cause == parallel.primary_cause == "lr-too-high"
     assert sorted(e["name"] for e in serial.experiments) == sorted(e["name"] for e in parallel.experiments)
     assert [f.cause for f in serial.findings] == [f.cause for f in parallel.findings]
+
+
+def test_learning_curve_reuses_the_recorded_run_for_all_of_the_data():
+    model, x_train, y_train, (x_val, y_val) = _torch_case()
+    adapter = adapter_for(model, loss="cross_entropy", optimizer="adam", lr=1e-2)
+    from nndoctor.adapters import TrainSpec
+    spec = TrainSpec(x_train, y_train, x_val, y_val, "classification", 3, epochs=3, batch_size=32,
+                     probe_x=x_train[:16])
+    ctx = ExperimentContext(adapter=adapter, spec=spec, profile=adapter.profile(), task="classification",
+                            n_classes=3, labels_train=y_train, labels_val=y_val, majority=0.34,
+                            deadline=time.perf_counter() + 60)
+    retrained = run_experiment("learning_curve", ctx)["result"]
+    reused = run_experiment("learning_curve", replace(ctx, recorded_run=adapter.train_copy(spec)))["result"]
+    assert reused == retrained
 
 
 def test_a_budget_in_seconds_is_honoured():
@@ -58,21 +73,6 @@ def test_every_experiment_leaves_the_user_model_and_rng_untouched(framework, nam
                             deadline=time.perf_counter() + 60)
     run_experiment(name, ctx)
     after = adapter.state_fingerprint()
-    assert before.keys() == after.keys()
-    for key in before:
-        _assert_same(before[key], after[key], key)
+    assert_same(before, after)
 
 
-def _assert_same(a, b, where):
-    if isinstance(a, dict):
-        assert a.keys() == b.keys(), where
-        for k in a:
-            _assert_same(a[k], b[k], f"{where}.{k}")
-    elif isinstance(a, (list, tuple)):
-        assert len(a) == len(b), where
-        for i, (u, v) in enumerate(zip(a, b)):
-            _assert_same(u, v, f"{where}[{i}]")
-    elif isinstance(a, np.ndarray):
-        np.testing.assert_array_equal(a, b, err_msg=where)
-    else:
-        assert a == b, where

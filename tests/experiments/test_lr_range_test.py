@@ -15,8 +15,7 @@ from nndoctor.adapters._base import DivergenceWatch, scheduled_lr
 from nndoctor.experiments import ExperimentContext, run_experiment
 from nndoctor.experiments import lr_range_test as lrt
 
-from ..adapters.test_keras_adapter import assert_same
-from ..conftest import blobs, mlp, setup, split
+from ..conftest import STANDARD, assert_same, blobs, mlp, setup, split
 
 
 def _data():
@@ -162,7 +161,7 @@ def test_lr_rules_cite_the_range_test(framework):
     x_train, x_val, y_train, y_val = _data()
     model = mlp(framework, 4, 3)
     kwargs = setup(framework, model, optimizer="sgd", lr=200.0)
-    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget="standard", epochs=30, **kwargs)
+    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget=STANDARD, epochs=30, **kwargs)
     assert d.primary_cause == "lr-too-high"
     names = [e["name"] for e in d.to_dict()["experiments"]]
     assert "lr_range_test" in names
@@ -173,7 +172,7 @@ def test_lr_rules_cite_the_range_test(framework):
 def test_lr_too_low_asks_for_the_range_test_once_confirmed():
     x_train, x_val, y_train, y_val = _data()
     model = mlp("torch", 4, 3)
-    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget="standard",
+    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget=STANDARD,
                  **setup("torch", model, optimizer="sgd", lr=1e-4))
     assert d.primary_cause == "lr-too-low"
     names = [e["name"] for e in d.to_dict()["experiments"]]

@@ -9,7 +9,7 @@ from sklearn.preprocessing import StandardScaler
 
 from nndoctor import diagnose
 
-from ..conftest import causes, mlp, setup, train
+from ..conftest import STANDARD, causes, mlp, setup, train
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +28,7 @@ def test_thirty_percent_noisy_labels_are_estimated_within_ten_points(framework, 
     model = mlp(framework, 64, 10, hidden=32)
     kwargs = setup(framework, model, lr=1e-2)
     train(framework, model, x_train, noisy, epochs=10, lr=1e-2)
-    d = diagnose(model, x_train, noisy, validation_data=(x_val, y_val), budget="standard", **kwargs)
+    d = diagnose(model, x_train, noisy, validation_data=(x_val, y_val), budget=STANDARD, **kwargs)
     finding = next(f for f in d.findings if f.cause == "label-noise")
     assert abs(finding.evidence["estimated_noise_rate"] - 0.3) <= 0.10
     assert abs(finding.evidence["estimated_noise_rate"] - np.mean(noisy != y_train)) <= 0.10
@@ -40,7 +40,7 @@ def test_clean_labels_twin_has_no_label_noise(framework, digits):
     model = mlp(framework, 64, 10, hidden=32)
     kwargs = setup(framework, model, lr=1e-2)
     train(framework, model, x_train, y_train, epochs=10, lr=1e-2)
-    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget="standard", **kwargs)
+    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget=STANDARD, **kwargs)
     assert "label-noise" not in causes(d)
     assert d.verdict == "healthy", [f.message for f in d.findings]
 
@@ -51,7 +51,7 @@ def test_permuted_labels_are_no_signal(framework, digits):
     model = mlp(framework, 64, 10, hidden=32)
     kwargs = setup(framework, model, lr=1e-2)
     d = diagnose(model, x_train, rng.permutation(y_train), validation_data=(x_val, rng.permutation(y_val)),
-                 budget="standard", **kwargs)
+                 budget=STANDARD, **kwargs)
     assert d.primary_cause == "no-signal"
     assert {"shuffled_label_control", "simple_baseline"} <= set(d.primary.confirmed_by)
 
@@ -60,7 +60,7 @@ def test_absurd_sgd_lr_is_named_and_its_fix_verified(framework, digits):
     x_train, x_val, y_train, y_val = digits
     model = mlp(framework, 64, 10, hidden=32)
     kwargs = setup(framework, model, optimizer="sgd", lr=500.0)
-    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget="standard", **kwargs)
+    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget=STANDARD, **kwargs)
     top = d.findings[0]
     assert top.cause == "lr-too-high"
     verified = top.verified

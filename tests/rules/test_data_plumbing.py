@@ -14,19 +14,20 @@ from sklearn.preprocessing import StandardScaler
 
 from nndoctor import diagnose
 
-from ..conftest import causes, mlp, setup, train
+from ..conftest import QUICK, causes, mlp, setup, train
 
 COVERAGE = {
     "unscaled-inputs": (["test_data_plumbing::test_raw_breast_cancer_with_sgd_is_unscaled_inputs"],
                         ["test_data_plumbing::test_scaled_or_harmless_inputs_are_not_flagged"]),
-    "unscaled-targets": (["test_data_plumbing::test_house_prices_in_dollars_are_unscaled_targets"],
+    "unscaled-targets": (["test_data_plumbing::test_house_prices_in_dollars_are_unscaled_targets",
+                          "test_data_plumbing::test_a_model_trained_on_offset_targets_is_unscaled_targets"],
                          ["test_data_plumbing::test_scaled_or_learnable_targets_are_not_flagged"]),
     "preprocessing-mismatch": (["test_data_plumbing::test_scaler_not_applied_to_validation_is_mismatch"],
                                ["test_data_plumbing::test_scaler_applied_to_both_is_not_mismatch"]),
     "sorted-data-split": (["test_data_plumbing::test_argsort_then_tail_split_is_sorted_data_split"],
                           ["test_data_plumbing::test_shuffled_stratified_split_is_not_sorted"]),
 }
-DIAGNOSE = {"budget": 120, "seed": 0}  # seconds: a cap only; `epochs` fixes the work
+DIAGNOSE = {"budget": QUICK, "seed": 0}  # `epochs` fixes the length of the run
 
 
 def _diagnose(model, x_train, y_train, x_val, y_val, *, epochs, **kwargs):
@@ -116,6 +117,20 @@ def test_house_prices_in_dollars_are_unscaled_targets(framework):
     assert 250_000 < f.evidence["target_mean"] < 350_000
     assert abs(f.evidence["prediction_mean"]) < 1_000  # the outputs never got near the prices
     assert f.evidence["score"] < 0 and f.evidence["standardized_score"] > 0.8
+
+
+def test_a_model_trained_on_offset_targets_is_unscaled_targets(framework):
+    """Temperatures in kelvin x 10 (mean 3000, std 15), trained by the user first: from its
+    weights, standardized targets may not recover, so a fresh-init pair of runs decides."""
+    x_train, x_val, y_train, y_val = _houses()
+    y_train, y_val = 3000 + (y_train - 300_000) / 6000, 3000 + (y_val - 300_000) / 6000
+    model = mlp(framework, 4, 1, hidden=32)
+    kwargs = setup(framework, model, loss="mse", lr=3e-3)
+    train(framework, model, x_train, y_train, epochs=20, lr=3e-3, loss="mse")
+    d = _diagnose(model, x_train, y_train, x_val, y_val, epochs=25, **kwargs)
+    assert d.primary_cause == "unscaled-targets", d.findings
+    assert d.primary.confirmed_by[0] in ("standardize-y", "reinit+standardize-y")
+    assert d.primary.verified["after"] > 0.5
 
 
 @pytest.mark.parametrize("case", ["standardized prices", "make_regression, sgd"])

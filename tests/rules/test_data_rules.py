@@ -5,7 +5,7 @@ import pytest
 
 from nndoctor import diagnose
 
-from ..conftest import blobs, causes, mlp, setup, split, train
+from ..conftest import QUICK, blobs, causes, mlp, setup, split, train
 
 
 def test_nan_in_a_feature_is_nan_in_data(framework):
@@ -14,7 +14,7 @@ def test_nan_in_a_feature_is_nan_in_data(framework):
     x_train[::7, 2] = np.nan
     model = mlp(framework, 4, 2)
     kwargs = setup(framework, model)
-    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget="quick", **kwargs)
+    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget=QUICK, **kwargs)
     assert d.primary_cause == "nan-in-data"
     assert d.primary.evidence["features"] == [2]
     assert d.primary.evidence["train_x"] == len(x_train[::7])
@@ -25,7 +25,7 @@ def test_finite_data_twin_rules_out_nan(framework):
     x_train, x_val, y_train, y_val = split(*blobs(100, n_features=4, seed=1))
     model = mlp(framework, 4, 2)
     kwargs = setup(framework, model)
-    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget="quick", **kwargs)
+    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget=QUICK, **kwargs)
     assert "nan-in-data" not in causes(d)
     assert any(r["cause"] == "nan-in-data" for r in d.ruled_out)
 
@@ -45,7 +45,7 @@ def test_seed_insufficient_vs_sufficient_data(framework, n, expect_small):
     model = mlp(framework, 2, 2, hidden=10)
     kwargs = setup(framework, model)
     train(framework, model, x_train, y_train, epochs=100)
-    d = diagnose(model, x_train, y_train, validation_data=(x_test, y_test), budget="quick", **kwargs)
+    d = diagnose(model, x_train, y_train, validation_data=(x_test, y_test), budget=QUICK, **kwargs)
     found = causes(d)
     if expect_small:
         assert d.primary_cause in {"unreliable-evaluation", "too-little-data"}
@@ -71,7 +71,7 @@ def test_majority_collapse_is_class_imbalance(framework):
     model = mlp(framework, 4, 2)
     kwargs = setup(framework, model)
     train(framework, model, x_train, y_train, epochs=20)
-    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget="quick", **kwargs)
+    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget=QUICK, **kwargs)
     assert d.primary_cause == "class-imbalance"
     assert d.primary.evidence["imbalance_ratio"] > 10
     assert min(r for r in d.primary.evidence["per_class_recall"] if r is not None) == 0.0
@@ -82,7 +82,7 @@ def test_imbalanced_but_separable_twin_is_not_flagged(framework):
     model = mlp(framework, 4, 2)
     kwargs = setup(framework, model, lr=1e-2)
     train(framework, model, x_train, y_train, epochs=30, lr=1e-2)
-    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget="quick", **kwargs)
+    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget=QUICK, **kwargs)
     assert "class-imbalance" not in causes(d)
     assert any(r["cause"] == "class-imbalance" for r in d.ruled_out)
 

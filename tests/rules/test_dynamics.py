@@ -6,7 +6,7 @@ import pytest
 
 from nndoctor import diagnose
 
-from ..conftest import blobs, causes, mlp, setup, split
+from ..conftest import QUICK, blobs, causes, mlp, setup, split, train
 
 P = "test_dynamics::"
 COVERAGE = {
@@ -14,7 +14,8 @@ COVERAGE = {
         [P + "test_frozen_model_is_parameters_not_updating",
          P + "test_zero_learning_rate_is_parameters_not_updating",
          P + "test_optimizer_over_another_model_is_parameters_not_updating"],
-        [P + "test_trainable_twin_is_not_flagged", P + "test_fine_tuned_head_is_not_flagged"]),
+        [P + "test_trainable_twin_is_not_flagged", P + "test_fine_tuned_head_is_not_flagged",
+         P + "test_a_model_that_fits_its_data_exactly_is_not_flagged"]),
     "exploding-gradients": (
         [P + "test_deep_net_with_large_init_has_exploding_gradients"],
         [P + "test_he_init_twin_has_no_exploding_gradients",
@@ -27,9 +28,7 @@ COVERAGE = {
         [P + "test_zero_bias_twin_is_not_dead_relu"]),
 }
 
-# ~300 steps like budget="quick", with room in seconds so that a loaded machine does not skip
-# the control runs the rules ask for
-RUN = {"budget": 60, "epochs": 28}
+RUN = {"budget": QUICK, "epochs": 28}  # ~300 steps
 
 
 def _data():
@@ -167,6 +166,20 @@ def test_fine_tuned_head_is_not_flagged(framework):
     assert "parameters-not-updating" not in causes(d, ("error", "warning", "info"))
     why = next(r["why"] for r in d.ruled_out if r["cause"] == "parameters-not-updating")
     assert "frozen by design" in why
+
+
+def test_a_model_that_fits_its_data_exactly_is_not_flagged(framework):
+    """Trained at lr 1.0 until its training loss is 0 in float32: no gradient is left, but the
+    graph is not cut (measured: flagged as a cut graph before the loss was looked at)."""
+    x_train, _, y_train, _ = _data()
+    model = mlp(framework, 4, 3)
+    kwargs = setup(framework, model, lr=1.0)
+    train(framework, model, x_train, y_train, epochs=60, lr=1.0)
+    d = _diagnose(model, kwargs)
+    assert d.experiments[0]["result"]["final_train_loss"] == 0.0  # the premise
+    assert "parameters-not-updating" not in causes(d, ("error", "warning", "info"))
+    why = next(r["why"] for r in d.ruled_out if r["cause"] == "parameters-not-updating")
+    assert "fits its training data exactly" in why
 
 
 def test_detached_hidden_layers_are_reported_as_info(framework):

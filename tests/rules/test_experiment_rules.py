@@ -7,7 +7,7 @@ from sklearn.preprocessing import StandardScaler
 
 from nndoctor import diagnose
 
-from ..conftest import blobs, causes, mlp, setup, split, train
+from ..conftest import QUICK, STANDARD, blobs, causes, mlp, setup, split, train
 
 COVERAGE = {
     "capacity-bottleneck": (["test_experiment_rules::test_one_unit_bottleneck_is_capacity_bottleneck"],
@@ -30,7 +30,7 @@ def test_one_unit_bottleneck_is_capacity_bottleneck(framework):
     model = mlp(framework, 64, 10, hidden=1)
     kwargs = setup(framework, model, lr=1e-2)
     train(framework, model, x_train, y_train, epochs=10, lr=1e-2)
-    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget="standard", **kwargs)
+    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget=STANDARD, **kwargs)
     assert d.primary_cause == "capacity-bottleneck", [f.message for f in d.findings]
     assert d.primary.evidence["narrowest_units"] == 1
 
@@ -40,7 +40,7 @@ def test_wide_enough_twin_is_not_a_bottleneck(framework):
     model = mlp(framework, 64, 10, hidden=32)
     kwargs = setup(framework, model, lr=1e-2)
     train(framework, model, x_train, y_train, epochs=10, lr=1e-2)
-    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget="standard", **kwargs)
+    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget=STANDARD, **kwargs)
     found = causes(d)
     assert "capacity-bottleneck" not in found and "overfitting" not in found
     assert d.verdict == "healthy", [f.message for f in d.findings]
@@ -55,7 +55,7 @@ def test_memorizing_noise_features_is_overfitting(framework):
     model = mlp(framework, 202, 2, hidden=256)
     kwargs = setup(framework, model, lr=1e-3)
     train(framework, model, x_train, y_train, epochs=60, lr=1e-3)
-    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget="standard", **kwargs)
+    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget=STANDARD, **kwargs)
     assert "overfitting" in causes(d), [f.message for f in d.findings]
 
 
@@ -88,7 +88,7 @@ def test_dropout_forced_on_is_train_mode_at_inference(framework):
     model = _dropout_model(framework, forced=True)
     kwargs = setup(framework, model, lr=1e-2)
     train(framework, model, x_train, y_train, epochs=20, lr=1e-2)
-    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget="quick", **kwargs)
+    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget=QUICK, **kwargs)
     assert "train-mode-at-inference" in causes(d)
     finding = next(f for f in d.findings if f.cause == "train-mode-at-inference")
     assert finding.severity == "error" and finding.evidence["relative_diff"] > 0.01
@@ -99,7 +99,7 @@ def test_normal_dropout_twin_predicts_deterministically(framework):
     model = _dropout_model(framework, forced=False)
     kwargs = setup(framework, model, lr=1e-2)
     train(framework, model, x_train, y_train, epochs=20, lr=1e-2)
-    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget="quick", **kwargs)
+    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget=QUICK, **kwargs)
     assert "train-mode-at-inference" not in causes(d)
     assert any(r["cause"] == "train-mode-at-inference" for r in d.ruled_out)
 
@@ -113,7 +113,7 @@ def test_torch_model_left_in_training_mode_is_train_mode_at_inference():
     model = nn.Sequential(nn.Linear(4, 32), nn.ReLU(), nn.Dropout(0.5), nn.Linear(32, 3))
     train("torch", model, x_train, y_train, epochs=20, lr=1e-2)
     model.train()
-    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget="quick",
+    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget=QUICK,
                  loss="cross_entropy", lr=1e-2)
     finding = next(f for f in d.findings if f.cause == "train-mode-at-inference")
     assert finding.evidence["where"] == "as plain calls"

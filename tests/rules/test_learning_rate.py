@@ -4,7 +4,7 @@ import numpy as np
 
 from nndoctor import diagnose
 
-from ..conftest import blobs, causes, mlp, setup, split
+from ..conftest import QUICK, STANDARD, blobs, causes, mlp, setup, split, train
 
 
 def _data():
@@ -16,7 +16,7 @@ def test_absurd_sgd_lr_is_lr_too_high(framework):
     x_train, x_val, y_train, y_val = _data()
     model = mlp(framework, 4, 3)
     kwargs = setup(framework, model, optimizer="sgd", lr=200.0)
-    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget="standard", **kwargs)
+    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget=STANDARD, **kwargs)
     assert d.primary_cause == "lr-too-high"
     finding = d.primary
     assert finding.severity == "error"
@@ -28,7 +28,7 @@ def test_tiny_lr_is_lr_too_low(framework):
     x_train, x_val, y_train, y_val = _data()
     model = mlp(framework, 4, 3)
     kwargs = setup(framework, model, optimizer="sgd", lr=1e-5)
-    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget="standard", **kwargs)
+    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget=STANDARD, **kwargs)
     assert d.primary_cause == "lr-too-low"
     finding = d.primary
     assert finding.evidence["control_lr"] > 1e-5
@@ -39,7 +39,7 @@ def test_good_lr_twin_has_no_lr_finding(framework):
     x_train, x_val, y_train, y_val = _data()
     model = mlp(framework, 4, 3)
     kwargs = setup(framework, model, optimizer="sgd", lr=0.05)
-    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget="standard", **kwargs)
+    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget=STANDARD, **kwargs)
     found = causes(d)
     assert "lr-too-high" not in found and "lr-too-low" not in found
     assert any(r["cause"] == "lr-too-high" for r in d.ruled_out)
@@ -54,7 +54,7 @@ def test_seed_regression_large_lr_oscillates_small_lr_does_not(framework):
     for lr in (1.0, 0.01):
         model = _linear(framework)
         kwargs = setup(framework, model, loss="mse", lr=lr)
-        verdicts[lr] = diagnose(model, x, y, budget="standard", epochs=150, **kwargs)
+        verdicts[lr] = diagnose(model, x, y, budget=STANDARD, epochs=150, **kwargs)
     assert "lr-too-high" in causes(verdicts[1.0])
     assert "lr-too-high" not in causes(verdicts[0.01])
 
@@ -67,3 +67,37 @@ def _linear(framework):
     import keras
     keras.utils.set_random_seed(0)
     return keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+
+
+def _trained_at(framework, lr, optimizer="adam"):
+    """The user trained the model before asking: the recorded run starts from its weights."""
+    x_train, x_val, y_train, y_val = _data()
+    model = mlp(framework, 4, 3)
+    kwargs = setup(framework, model, lr=lr, optimizer=optimizer)
+    train(framework, model, x_train, y_train, epochs=60, lr=lr, optimizer=optimizer)
+    return diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget=QUICK, epochs=28, **kwargs)
+
+
+def test_a_model_trained_at_a_huge_lr_is_lr_too_high_by_its_weights(framework):
+    d = _trained_at(framework, 1.0)
+    finding = next(f for f in d.findings if f.cause == "lr-too-high")
+    assert d.primary_cause == "lr-too-high"
+    assert finding.evidence["kind"] == "oversized-weights" and finding.evidence["weight_scale"] >= 10
+    assert finding.evidence["calm_weight_scale"] < 5
+    assert finding.confirmed_by == ["reinit+lr/10"]
+
+
+def test_a_model_whose_training_blew_up_is_diagnosed_from_a_fresh_start(framework):
+    """SGD at lr 200 left NaN weights: training on from them says nothing, a fresh standard
+    init with the user's settings reproduces the blow-up."""
+    d = _trained_at(framework, 200.0, optimizer="sgd")
+    assert d.details["fresh_start"] is True
+    assert d.primary_cause == "lr-too-high"
+    assert d.primary.evidence["kind"] == "nan" and d.primary.confirmed_by[0].startswith("lr/")
+
+
+def test_a_model_trained_at_a_sound_lr_is_not_lr_too_high(framework):
+    d = _trained_at(framework, 1e-2)
+    assert d.details["fresh_start"] is False
+    assert "lr-too-high" not in causes(d, ("error", "warning", "info"))
+    assert any(r["cause"] == "lr-too-high" for r in d.ruled_out)

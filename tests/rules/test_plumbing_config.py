@@ -9,7 +9,7 @@ import pytest
 
 from nndoctor import diagnose
 
-from ..conftest import blobs, causes, split, train
+from ..conftest import QUICK, blobs, causes, split, train
 
 COVERAGE = {
     "output-activation-mismatch": (
@@ -40,7 +40,7 @@ COVERAGE = {
 }
 
 ACTIVATIONS = {"softmax", "sigmoid", "log_softmax", None}
-EPOCHS, BUDGET_SECONDS = 40, 20
+EPOCHS = 40
 # the faults themselves make torch and Keras warn (broadcasting targets, from_logits on softmax)
 pytestmark = [pytest.mark.filterwarnings("ignore::UserWarning"), pytest.mark.filterwarnings("ignore::SyntaxWarning")]
 
@@ -72,10 +72,8 @@ def _diagnose(framework, model, data, *, torch_loss=None, keras_loss=None, metri
         model.compile(optimizer=keras.optimizers.Adam(learning_rate=lr), loss=keras_loss, metrics=metrics)
         if fit_epochs:
             train(framework, model, x_train, y_train, epochs=fit_epochs)
-    # a fixed length (about 300 steps, as budget="quick") with a roomier clock: on a loaded
-    # machine Keras's first epoch alone (tracing) can outlast the quick budget's 5 s
     return diagnose(model, x_train, y_train, validation_data=(x_val, y_val), epochs=EPOCHS,
-                    budget=BUDGET_SECONDS, **kwargs)
+                    budget=QUICK, **kwargs)
 
 
 def _finding(d, cause):
@@ -282,7 +280,7 @@ def test_continuous_labels_are_a_finding_not_a_value_error():
     torch.manual_seed(0)
     model = nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 2))
     x = np.random.default_rng(0).normal(size=(40, 2))
-    d = diagnose(model, x, np.linspace(0, 1, 40), loss="cross_entropy", budget="quick")
+    d = diagnose(model, x, np.linspace(0, 1, 40), loss="cross_entropy", budget=QUICK)
     assert d.primary_cause == "wrong-loss-for-task"
     assert d.primary.evidence["fraction_not_whole"] > 0.9
 

@@ -2,14 +2,14 @@
 
 from nndoctor import diagnose
 
-from ..conftest import blobs, causes, mlp, setup, split, train
+from ..conftest import QUICK, blobs, causes, mlp, setup, split, train
 
 
 def test_untrained_model_is_undertrained(framework):
     x_train, x_val, y_train, y_val = split(*blobs(150, n_classes=3, n_features=4, seed=1))
     model = mlp(framework, 4, 3)
     kwargs = setup(framework, model, lr=1e-2)
-    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget="quick", **kwargs)
+    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget=QUICK, **kwargs)
     assert d.primary_cause == "undertrained"
     finding = d.primary
     assert finding.severity == "error"
@@ -23,7 +23,7 @@ def test_trained_twin_is_not_undertrained(framework):
     model = mlp(framework, 4, 3)
     kwargs = setup(framework, model, lr=1e-2)
     train(framework, model, x_train, y_train, epochs=40, lr=1e-2)
-    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget="quick", **kwargs)
+    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget=QUICK, **kwargs)
     assert "undertrained" not in causes(d)
     assert d.verdict == "healthy"
     assert d.metrics["val_accuracy"]["value"] > 0.9

@@ -385,7 +385,8 @@ class KerasAdapter(Adapter):
         return record
 
     def _reinit(self, layers, rng: np.random.Generator) -> None:
-        """Standard init for every dense/conv layer of the copy, zero biases (as TorchAdapter)."""
+        """Standard init for every dense/conv layer of the copy, zero biases; batch-norm layers
+        start over (as TorchAdapter)."""
         activation = {layer.name: layer.activation for layer in self.profile().layers}
         for name, layer in layers:
             if isinstance(layer, WEIGHTED):
@@ -394,6 +395,11 @@ class KerasAdapter(Adapter):
                 layer.kernel.assign(kernel.reshape(shape).astype(layer.kernel.dtype))
                 if layer.bias is not None:
                     layer.bias.assign(np.zeros(layer.bias.shape, dtype=layer.bias.dtype))
+            elif isinstance(layer, keras.layers.BatchNormalization):
+                for variable, value in ((layer.gamma, 1.0), (layer.beta, 0.0), (layer.moving_mean, 0.0),
+                                        (layer.moving_variance, 1.0)):
+                    if variable is not None:
+                        variable.assign(np.full(variable.shape, value, dtype=variable.dtype))
 
     def _evaluate(self, model, spec, record, epoch):
         profile = self.profile()

@@ -309,7 +309,6 @@ class TorchAdapter(Adapter):
             return self._train(copy.deepcopy(self.model), spec, rng)
 
     def _train(self, model: nn.Module, spec: TrainSpec, rng: np.random.Generator) -> RunRecord:
-        profile = self.profile()
         lr = spec.lr if spec.lr is not None else self.lr
         for p in model.parameters():
             p.grad = None
@@ -318,7 +317,6 @@ class TorchAdapter(Adapter):
         optimizer = self.make_optimizer(self._trained_params(model, spec), lr)
         dtype = next(model.parameters()).dtype
         x = torch.as_tensor(spec.x, dtype=dtype)
-        x_val = torch.as_tensor(spec.x_val, dtype=dtype)
         record = RunRecord(lr_used=lr, epochs=spec.epochs, steps_per_epoch=spec.steps_per_epoch)
         named = [(n, p) for n, p in model.named_parameters() if p.dim() > 1]
         labels_train = _labels(spec.y, spec.task)
@@ -403,7 +401,8 @@ class TorchAdapter(Adapter):
                                       requires_grad=True)]
 
     def _reinit(self, model: nn.Module, rng: np.random.Generator) -> None:
-        """Standard init for every dense/conv layer of the copy, zero biases."""
+        """Standard init for every dense/conv layer of the copy, zero biases; batch-norm layers
+        start over (running mean 0, variance 1, identity affine)."""
         activation = {layer.name: layer.activation for layer in self.profile().layers}
         with torch.no_grad():
             for name, module in model.named_modules():
@@ -414,6 +413,8 @@ class TorchAdapter(Adapter):
                     w.copy_(torch.as_tensor(kernel.T.reshape(w.shape), dtype=w.dtype))
                     if module.bias is not None:
                         module.bias.zero_()
+                elif isinstance(module, nn.modules.batchnorm._BatchNorm):
+                    module.reset_parameters()  # running statistics and affine back to the start
 
     def _evaluate(self, model, spec, record, epoch, labels_train, labels_val):
         with _modes_kept(model):

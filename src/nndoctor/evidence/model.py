@@ -58,6 +58,12 @@ class ModelProfile:
         return [layer for layer in self.layers if layer.weight is not None]
 
     @property
+    def weights_finite(self) -> bool:
+        """Whether every recorded kernel and bias is finite (False after a training blow-up)."""
+        return all(np.isfinite(a).all() for layer in self.weighted_layers
+                   for a in (layer.weight, layer.bias) if a is not None)
+
+    @property
     def loss_task(self) -> str | None:
         if self.loss_name in CLASSIFICATION_LOSSES:
             return "classification"

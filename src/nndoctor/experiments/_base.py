@@ -12,6 +12,7 @@ import numpy as np
 
 from ..adapters import Adapter, TrainSpec
 from ..evidence.model import ModelProfile
+from ..evidence.run import RunRecord
 
 EXPERIMENTS: dict[str, Callable] = {}
 
@@ -40,6 +41,7 @@ class ExperimentContext:
     majority: float | None
     deadline: float  # time.perf_counter() value after which long experiments should stop
     findings: list = field(default_factory=list)  # for fix_and_retrain: the ranked findings
+    recorded_run: RunRecord | None = None  # the run of ``spec`` itself, when it ran to its end
 
     def seconds_left(self) -> float:
         return self.deadline - time.perf_counter()

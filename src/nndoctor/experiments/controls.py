@@ -5,7 +5,8 @@ instead of the given starting weights), ``standardize-x`` (inputs standardized w
 statistics), ``standardize-y`` (regression targets standardized; the engine maps outputs back to
 the original units), ``clip`` (the gradient norm clipped to `CLIP_NORM`, same LR), ``unfreeze``
 (every parameter trainable, the optimizer over all of them). Same data, steps and seed otherwise, so a difference in outcome is the
-effect of that one setting.
+effect of that one setting. Names join with ``+`` to change several settings at once:
+``reinit+lr/10`` is a fresh standard init trained at a tenth of the learning rate.
 """
 
 from __future__ import annotations
@@ -26,8 +27,13 @@ def control_spec(name: str, spec: TrainSpec, lr: float) -> TrainSpec | None:
     ``clip`` (the global gradient norm clipped to `CLIP_NORM` before each step, same LR) or
     ``unfreeze`` (every parameter trainable, the optimizer built over all of them).
 
-    Each differs from the recorded run in that one setting only (same data, steps and seed).
+    Each differs from the recorded run in that one setting only (same data, steps and seed);
+    ``a+b`` applies both changes.
     """
+    if "+" in name:
+        for part in name.split("+"):
+            spec = control_spec(part, spec, lr) if spec is not None else None
+        return spec
     if name == "same":
         return replace(spec, record=False)
     if name == "reinit":

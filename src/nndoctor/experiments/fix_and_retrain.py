@@ -12,11 +12,11 @@ import re
 
 import numpy as np
 
-from ..evidence.outputs import PredictionSummary
 from ..findings import Finding
 
 SEEDS = 3
-CONTROL = re.compile(r"^(lr[/*][0-9.e+-]+|reinit|standardize-x|standardize-y|same|clip|unfreeze)$")
+_PART = r"(lr[/*][0-9.e-]+|reinit|standardize-x|standardize-y|same|clip|unfreeze)"
+CONTROL = re.compile(rf"^{_PART}(\+{_PART})*$")  # a control run's name, e.g. "lr/10", "reinit+lr/10"
 BY_CAUSE = {"symmetric-init": "reinit", "bad-init-scale": "reinit", "unscaled-inputs": "standardize-x",
             "unscaled-targets": "standardize-y", "undertrained": "same"}
 
@@ -29,8 +29,9 @@ def fix_control(finding: Finding) -> str | None:
     return BY_CAUSE.get(finding.cause)
 
 
-def verify_fix(finding: Finding, ev, run_control) -> dict | None:
-    """Retrain with the fix (3 seeds); ``run_control(name, seed)`` -> (RunRecord, PredictionSummary)."""
+def verify_fix(finding: Finding, ev, run_control, seed: int = 0) -> dict | None:
+    """Retrain with the fix (3 seeds, the recorded run's ``seed`` first);
+    ``run_control(name, seed)`` -> (RunRecord, PredictionSummary)."""
     name = fix_control(finding)
     if name is None or ev.run is None:
         return None
@@ -38,11 +39,11 @@ def verify_fix(finding: Finding, ev, run_control) -> dict | None:
     after = []
     first = ev.trained_val if name == "same" else ev.control_val.get(name)
     if first is not None:
-        after.append((ev.run.seed if hasattr(ev.run, "seed") else 0, first))
-    seed = 0
+        after.append((seed, first))
+    extra = seed
     while len(after) < SEEDS:
-        seed += 1
-        after.append((seed, run_control(name, seed)[1]))
+        extra += 1
+        after.append((extra, run_control(name, extra)[1]))
     metric, value = _metric(ev.task)
     values = [value(summary) for _, summary in after]
     order = np.argsort([v if v is not None else -np.inf for v in values])

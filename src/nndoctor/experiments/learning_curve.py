@@ -1,7 +1,7 @@
 """learning_curve: the validation score at a quarter, half and all of the training data.
 
 Each size is trained for the same number of steps, with 2 seeds (different subsets and
-shuffles); the slope of the mean score against log2(size) says what one more doubling of the
+shuffles; all of the data with the first seed is the recorded run itself); the slope of the mean score against log2(size) says what one more doubling of the
 data would add.
 """
 
@@ -30,6 +30,10 @@ def run(ctx: ExperimentContext) -> dict:
         for seed in range(SEEDS):
             if ctx.seconds_left() < 1.0:
                 break
+            if size == n and seed == 0 and ctx.recorded_run is not None:
+                per_seed.append(score(ctx.recorded_run.final_val_outputs, spec.y_val, spec, ctx.profile,
+                                      ctx.labels_val))
+                continue
             rng = np.random.default_rng(spec.seed + 100 * seed + 1)
             pick = rng.permutation(n)[:size] if size < n else np.arange(n)
             steps = spec.total_steps

@@ -134,7 +134,7 @@ def run(ctx: ExperimentContext) -> dict:
     idx = np.sort(rng.choice(len(spec.x), n, replace=False)) if n < len(spec.x) else slice(None)
     sweep = replace(spec, x=spec.x[idx], y=spec.y[idx], x_val=spec.x_val[:VAL_SAMPLES],
                     y_val=spec.y_val[:VAL_SAMPLES], probe_x=None, record=False, max_eval_points=1,
-                    lr=START_LR, reinit=False, time_limit=max(ctx.seconds_left(), 1.0))
+                    lr=START_LR, time_limit=max(ctx.seconds_left(), 1.0))
     sweep = replace(sweep, epochs=math.ceil(steps / sweep.steps_per_epoch),
                     lr_schedule=(START_LR, END_LR), stop_divergence=DIVERGE)
     record = ctx.adapter.train_copy(sweep)

@@ -13,7 +13,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostin
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.metrics import balanced_accuracy_score
-from sklearn.model_selection import cross_val_score
+from sklearn.model_selection import StratifiedKFold, cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
@@ -51,9 +51,11 @@ def _run(ctx: ExperimentContext) -> dict:
         best = max(results, key=lambda k: results[k]["value"])
         balanced = max(results, key=lambda k: results[k]["balanced_accuracy"])
         # signal within the training data itself, whatever the validation set looks like
-        folds = int(min(3, np.bincount(y[keep]).max(), np.min(np.bincount(y[keep])[np.bincount(y[keep]) > 0])))
-        train_cv = (float(np.mean(cross_val_score(models["logistic_regression"], x[keep], y[keep], cv=folds,
-                                                  scoring="balanced_accuracy"))) if folds >= 2 else None)
+        counts = np.bincount(y[keep])
+        folds = int(min(3, counts[counts > 0].min()))
+        train_cv = (float(np.mean(cross_val_score(models["logistic_regression"], x[keep], y[keep],
+                                                  cv=StratifiedKFold(folds), scoring="balanced_accuracy")))
+                    if folds >= 2 else None)
         return {"models": results, "best": best, "best_score": results[best]["value"],
                 "best_better_than_majority": results[best]["better_than_majority"],
                 "best_balanced_accuracy": results[balanced]["balanced_accuracy"],

@@ -55,6 +55,9 @@ class Evidence:
     control_val: dict[str, PredictionSummary] = field(default_factory=dict)
     experiments: dict[str, dict] = field(default_factory=dict)  # name -> result, see experiments/
     run_error: str | None = None  # why the recorded run failed ("Type: message"), if it did
+    # the given weights hold NaN/inf (the user's training blew up): every run starts from a fresh
+    # standard init with the user's settings instead, to reproduce what happened
+    fresh_start: bool = False
 
     @property
     def given_learned(self) -> bool:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..evidence.model import expected_init_std
 from ..evidence.outputs import PredictionSummary
 
 
@@ -29,6 +30,15 @@ def clearly_better(after: PredictionSummary | None, before: PredictionSummary | 
     if task == "classification":
         return a - b >= margin_acc and after.accuracy.ci95[0] > b
     return a - b >= margin_r2
+
+
+def control_fixes(ev, name: str, *, must_learn: bool = True) -> bool:
+    """The control run ``name`` stayed finite and scores clearly better than the recorded run
+    (and, with ``must_learn``, better than predicting the majority class / R^2 above 0.3)."""
+    run, summary = ev.controls.get(name), ev.control_val.get(name)
+    if run is None or run.nonfinite_step is not None:
+        return False
+    return (not must_learn or learned(summary, ev.task)) and clearly_better(summary, ev.trained_val, ev.task)
 
 
 def learned(summary: PredictionSummary | None, task: str) -> bool:
@@ -87,3 +97,17 @@ def identical_units(weight: np.ndarray | None, bias: np.ndarray | None) -> bool:
     if bias is not None and bias.size == weight.shape[1]:
         same = same and float(np.ptp(bias)) <= 1e-6 * max(1.0, float(np.abs(bias).max()))
     return same
+
+
+def weight_scale(layers, weights=None) -> float:
+    """The largest weight std over a standard init's std (He for ReLU layers, Glorot otherwise)
+    among the weighted layers with 8+ weights; ``weights`` replaces the layers' own (a run's
+    final kernels, in the same order). NaN when a kernel is not finite."""
+    ratios = []
+    for layer, w in zip(layers, weights if weights is not None else [layer.weight for layer in layers]):
+        if w is None or w.ndim != 2 or w.shape[0] < 2 or w.size < 8:
+            continue
+        if not np.isfinite(w).all():
+            return float("nan")
+        ratios.append(float(np.std(w)) / expected_init_std(w.shape[0], w.shape[1], layer.activation))
+    return max(ratios, default=0.0)

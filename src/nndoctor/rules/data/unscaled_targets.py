@@ -5,10 +5,13 @@ from __future__ import annotations
 import numpy as np
 
 from .._base import Evidence, Rule, RuledOut, fmt_score
-from .._measures import clearly_better, learned, score_of
+from .._measures import clearly_better, control_fixes, learned, score_of
 
 MAX_SCALE = 10.0  # max(|mean|, std) of the targets (friedman1: 14, diabetes: 152, house prices: 3e5)
 CONTROL = "standardize-y"
+# a model handed over trained on raw targets may not recover from its weights: the same pair of
+# runs from a fresh standard init tells the target scale's effect apart
+FRESH, FRESH_STD = "reinit", "reinit+standardize-y"
 
 
 class UnscaledTargets(Rule):
@@ -55,7 +58,11 @@ class UnscaledTargets(Rule):
                 and not learned(ev.judged, ev.task))
 
     def wants(self, ev: Evidence) -> set[str]:
-        return {CONTROL} if self._suspicious(ev) else set()
+        if not self._suspicious(ev):
+            return set()
+        if CONTROL in ev.controls and not ev.fresh_start and not control_fixes(ev, CONTROL):
+            return {FRESH, FRESH_STD}
+        return {CONTROL}
 
     def check(self, ev: Evidence):
         scale = self._scale(ev)
@@ -86,20 +93,32 @@ class UnscaledTargets(Rule):
         if control is None:
             return self.finding("info", 0.3, what + " Not confirmed: the standardized-target control "
                                 "run could not be made.", evidence, fix, fix_code)
-        if not clearly_better(control, ev.trained_val, ev.task):
-            stuck = outputs.size and abs(evidence["prediction_mean"] - t_mean) > t_std
-            if stuck:  # the control starts from the given weights; fit to raw targets, they may not recover
-                return self.finding(
-                    "warning", 0.55,
-                    what + f" Its predictions stay {abs(evidence['prediction_mean'] - t_mean) / t_std:.1f} "
-                    f"target stds from the targets' mean. Not confirmed: the same training on standardized "
-                    f"targets, from the given weights, reaches {fmt_score(std_score, ev.task)}; retrain from a "
-                    "fresh init after standardizing.", evidence, fix, fix_code)
-            return RuledOut(f"targets are large (mean {t_mean:.4g}, std {t_std:.4g}), but standardized "
-                            f"targets predict no clearly better: {fmt_score(std_score, ev.task)} vs "
-                            f"{fmt_score(score, ev.task)}")
-        return self.finding(
-            "error", 0.9,
-            what + f" The same training on standardized targets, mapped back, reaches "
-            f"{fmt_score(std_score, ev.task)}.",
-            evidence, fix, fix_code, confirmed_by=[CONTROL])
+        if control_fixes(ev, CONTROL):
+            return self.finding(
+                "error", 0.9,
+                what + f" The same training on standardized targets, mapped back, reaches "
+                f"{fmt_score(std_score, ev.task)}.",
+                evidence, fix, fix_code, confirmed_by=[CONTROL])
+        fresh, fresh_std = ev.control_val.get(FRESH), ev.control_val.get(FRESH_STD)
+        if learned(fresh_std, ev.task) and clearly_better(fresh_std, fresh, ev.task):
+            evidence.update({"fresh_score": score_of(fresh, ev.task), "fresh_standardized_score":
+                             score_of(fresh_std, ev.task)})
+            return self.finding(
+                "error", 0.85,
+                what + f" From a fresh standard init, the same training reaches "
+                f"{fmt_score(evidence['fresh_score'], ev.task)} on these targets and "
+                f"{fmt_score(evidence['fresh_standardized_score'], ev.task)} on standardized ones, mapped back.",
+                evidence, fix, fix_code, confirmed_by=[FRESH_STD])
+        stuck = outputs.size and abs(evidence["prediction_mean"] - t_mean) > t_std
+        if stuck or clearly_better(control, ev.trained_val, ev.task):
+            # the control starts from the given weights; fit to raw targets, they may not recover
+            return self.finding(
+                "warning", 0.55,
+                what + (f" Its predictions stay {abs(evidence['prediction_mean'] - t_mean) / t_std:.1f} "
+                        "target stds from the targets' mean." if stuck else "")
+                + f" Not confirmed: the same training on standardized targets, from the given weights, "
+                f"reaches {fmt_score(std_score, ev.task)}; retrain from a fresh init after standardizing.",
+                evidence, fix, fix_code)
+        return RuledOut(f"targets are large (mean {t_mean:.4g}, std {t_std:.4g}), but standardized "
+                        f"targets predict no clearly better: {fmt_score(std_score, ev.task)} vs "
+                        f"{fmt_score(score, ev.task)}")

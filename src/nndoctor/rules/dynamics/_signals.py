@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...evidence.model import LayerInfo
+from ...evidence.model import LayerInfo, expected_init_std
 from ...evidence.run import RunRecord
 from .._base import Evidence
 
@@ -30,15 +30,22 @@ def layer_series(run: RunRecord, layer: LayerInfo, kind: str = "grad_norm") -> n
     return None
 
 
-def weight_norm(layer: LayerInfo) -> float:
-    return float(np.linalg.norm(layer.weight)) if layer.weight is not None else 0.0
+def weight_norm(layer: LayerInfo, fresh: bool = False) -> float:
+    """The norm of the layer's kernel at the start of the recorded run: the given kernel, or
+    after a ``fresh`` start the expected norm of a standard init of its shape."""
+    if layer.weight is None:
+        return 0.0
+    if fresh:
+        fan_in, fan_out = layer.weight.shape[0], layer.weight.shape[-1]
+        return float(expected_init_std(fan_in, fan_out, layer.activation) * np.sqrt(layer.weight.size))
+    return float(np.linalg.norm(layer.weight))
 
 
 def kernel_changes(ev: Evidence) -> list[tuple[LayerInfo, float]]:
     """(layer, ||W_final - W_start|| / ||W_start||) for every weighted layer whose final kernel
-    was recorded; NaN where the weights became non-finite."""
+    was recorded; NaN where the weights became non-finite; none after a fresh start."""
     run = ev.run
-    if run is None:
+    if run is None or ev.fresh_start:  # the run did not start from the given kernels
         return []
     out = []
     for layer, final in zip(ev.model.weighted_layers, run.final_weights):
@@ -62,7 +69,7 @@ def relative_gradients(ev: Evidence, at_start: bool = False) -> list[tuple[Layer
     out = []
     for layer in ev.model.weighted_layers:
         series = layer_series(run, layer)
-        norm = weight_norm(layer)
+        norm = weight_norm(layer, ev.fresh_start)
         if series is None or not series.size or norm <= 0:
             continue
         if at_start:

@@ -6,7 +6,7 @@ import numpy as np
 
 from ...evidence.model import LayerInfo
 from .._base import Evidence, Rule, RuledOut, fmt_pct, fmt_score
-from .._measures import clearly_better, identical_units, learned, score_of
+from .._measures import clearly_better, control_fixes, identical_units, learned, score_of
 from ._signals import DEAD_LAYER, dead_relu_layers, global_gradient_norm, kernel_changes
 
 REINIT, LOWER_LR = "reinit", "lr/10"
@@ -133,9 +133,7 @@ class DeadRelu(Rule):
         if blown:
             return RuledOut(f"{what}, but they died as {blown}: a symptom of the blow-up "
                             "(see lr-too-high, exploding-gradients)")
-        revived = [(name, ev.controls[name]) for name in REVIVING if ev.controls.get(name) is not None
-                   and ev.controls[name].nonfinite_step is None and learned(ev.control_val.get(name), ev.task)
-                   and clearly_better(ev.control_val.get(name), ev.trained_val, ev.task)]
+        revived = [(name, ev.controls[name]) for name in REVIVING if control_fixes(ev, name)]
         if revived:
             name, control = revived[0]
             evidence["reviving_control"] = name

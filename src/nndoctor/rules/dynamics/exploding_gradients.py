@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._base import Evidence, Rule, RuledOut, fmt_score
-from .._measures import clearly_better, learned, score_of
+from .._measures import control_fixes, learned, score_of
 from ._signals import global_gradient_norm, relative_gradients
 
 INIT_GRADIENT = 10.0  # ||grad|| / ||weights|| of the worst layer at the first step (healthy: <= 3.0)
@@ -125,11 +125,8 @@ class ExplodingGradients(Rule):
         clipped = ev.control_val.get(CLIP)
         evidence["clipped_score"] = score_of(clipped, ev.task)
         evidence["clipped_nonfinite_step"] = control.nonfinite_step
-        fixed = control.nonfinite_step is None and learned(clipped, ev.task) \
-            and clearly_better(clipped, ev.trained_val, ev.task)
-        scaled = next((name for name in SCALE_CONTROLS if ev.controls.get(name) is not None
-                       and ev.controls[name].nonfinite_step is None
-                       and clearly_better(ev.control_val.get(name), ev.trained_val, ev.task)), None)
+        fixed = control_fixes(ev, CLIP)
+        scaled = next((name for name in SCALE_CONTROLS if control_fixes(ev, name, must_learn=False)), None)
         if fixed and scaled:
             evidence["scaled_control"] = scaled
             what_scaled = "inputs" if scaled == "standardize-x" else "targets"

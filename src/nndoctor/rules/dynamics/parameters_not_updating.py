@@ -11,6 +11,7 @@ from ._signals import dead_relu_layers, fmt_layers, kernel_changes, layer_series
 UNCHANGED = 1e-6  # relative kernel change over the whole run (learning layers: 1e-3 and up)
 MOSTLY = 0.5  # share of the kernel weights that must be stuck for an error
 UNFREEZE = "unfreeze"
+SOLVED_LOSS = 1e-4  # a training loss this small a share of the no-learning loss leaves no gradient
 
 
 class ParametersNotUpdating(Rule):
@@ -79,6 +80,10 @@ class ParametersNotUpdating(Rule):
                                  "of the model, or one created before the model was re-created)")
         if dead_relu_layers(run) or dead_relu_layers(run, 0):
             return None, "their gradients are zero because ReLU units are dead (see dead-relu)"
+        loss = np.asarray([v for v in run.loss if np.isfinite(v)])
+        if loss.size and np.all(loss <= SOLVED_LOSS * (ev.baseline_loss or 1.0)):
+            return None, (f"the training loss is already {loss.max():.2g} at every step: the copy fits its "
+                          "training data exactly, so there is no gradient left to follow")
         grads = [layer_series(run, layer) for layer in stuck]
         if all(g is not None and g.size and np.all(g == 0) for g in grads):
             return "no-gradient", ("their gradients are zero at every recorded step: the graph is cut "

@@ -6,13 +6,18 @@ import numpy as np
 
 from ...findings import Finding
 from .._base import Evidence, Rule, RuledOut, fmt_score
-from .._measures import clearly_better, curve_shape, learned, score_of
+from .._measures import clearly_better, curve_shape, learned, score_of, weight_scale
 
 OSCILLATION = 0.03  # detrended std of the tail / its mean (healthy runs: 0.1-3%, see docs)
 # ... and at least this share of the no-learning loss, so swings of a near-zero loss don't count
 # (regression baselines, var(y), sit far above a noisy target's floor: a smaller share)
 MIN_SWING = {"classification": 0.02, "regression": 0.001}
 LADDER = ("lr/10", "lr/100", "lr/1000")  # a run that still goes NaN says nothing: go lower
+# A model handed over trained has weights this many times a standard init's std (healthy trained
+# clinic models measured: at most 3.7x; Adam at lr 1.0: 17-28x). Its recorded run starts where the
+# user's training ended, so the symptoms of the LR are in the weights, not in the loss curve.
+OVERSIZED = 10.0
+FRESH, FRESH_CALM = "reinit", "reinit+lr/10"
 
 
 class LrTooHigh(Rule):
@@ -25,6 +30,11 @@ class LrTooHigh(Rule):
     same steps at lr/10 (lr/100, lr/1000 while the loss still goes NaN): if that run stays
     finite and ends lower (and, for an oscillation, swings less than half as much), the
     learning rate is confirmed. When the predictions stay usable it is a warning, not an error.
+
+    A model handed over already trained shows the LR in its weights instead: weights 10x or more
+    the std of a standard init (saturated, overconfident outputs). Then a fresh standard init is
+    trained at the user's LR and at a tenth of it: if the first grows the same oversized weights
+    and the second does not, and predicts at least as well, the learning rate is confirmed.
 
     ## Why is this bad?
     Each step jumps past the minimum: the weights bounce, the loss never settles and the
@@ -65,6 +75,8 @@ class LrTooHigh(Rule):
         return None
 
     def wants(self, ev: Evidence) -> set[str]:
+        if ev.data_finite and ev.run is not None and not self._symptoms(ev) and self._oversized(ev):
+            return {FRESH, FRESH_CALM}
         if not ev.data_finite or not self._symptoms(ev):
             return set()
         # the sweep runs with the first lower-LR run: a NaN loss can take the whole ladder
@@ -73,22 +85,67 @@ class LrTooHigh(Rule):
 
     @staticmethod
     def _ladder(ev: Evidence) -> set[str]:
+        """The next lower LR to try: while the last one still blew up or learned nothing."""
         for name in LADDER:
             if name not in ev.controls:
                 return {name}
-            if ev.controls[name] is None or ev.controls[name].nonfinite_step is None:
+            if ev.controls[name] is None or _settled(ev, ev.controls[name]):
                 return set()
         return set()
 
     @staticmethod
     def _control(ev: Evidence):
-        """The first lower-LR run whose loss stayed finite (else the last one made)."""
+        """The first lower-LR run that settled, else the first whose loss stayed finite, else
+        the last one made."""
         made = [(name, ev.controls[name]) for name in LADDER if ev.controls.get(name) is not None]
+        settled = [(name, run) for name, run in made if _settled(ev, run)]
         finite = [(name, run) for name, run in made if run.nonfinite_step is None]
-        return (finite or made or [(None, None)])[0]
+        return (settled or finite or made or [(None, None)])[0]
+
+    @staticmethod
+    def _oversized(ev: Evidence) -> float | None:
+        """The largest weight-std / standard-init-std of the model as given, when it is
+        `OVERSIZED` or more and the model was trained (it predicts better than chance)."""
+        ratio = weight_scale(ev.model.weighted_layers)
+        return ratio if ratio >= OVERSIZED and ev.given_learned else None
+
+    def _check_oversized(self, ev: Evidence, ratio: float):
+        lr = ev.run.lr_used
+        fresh, calm = ev.controls.get(FRESH), ev.controls.get(FRESH_CALM)
+        what = (f"The model's weights are {ratio:.3g}x the std of a standard init (trained nets measured "
+                f"here: at most 3.7x): its outputs are saturated, the mark of too large steps (lr {lr:g}).")
+        evidence = {"lr": lr, "kind": "oversized-weights", "weight_scale": ratio,
+                    "score": score_of(ev.given_val, ev.task)}
+        if fresh is None or calm is None:
+            return RuledOut(f"{what[:-1]}, but no fresh-start runs at lr {lr:g} and {lr / 10:g} could be "
+                            "made to tell whether the learning rate grew them")
+        fresh_ratio = weight_scale(ev.model.weighted_layers, fresh.final_weights)
+        calm_ratio = weight_scale(ev.model.weighted_layers, calm.final_weights)
+        fresh_score, calm_score = (score_of(ev.control_val.get(FRESH), ev.task),
+                                   score_of(ev.control_val.get(FRESH_CALM), ev.task))
+        evidence.update({"fresh_weight_scale": fresh_ratio, "calm_weight_scale": calm_ratio,
+                         "fresh_score": fresh_score, "calm_score": calm_score, "control_lr": calm.lr_used})
+        grows = fresh.nonfinite_step is not None or not np.isfinite(fresh_ratio) or fresh_ratio >= OVERSIZED / 2
+        calmer = calm.nonfinite_step is None and calm_ratio < OVERSIZED / 2 and calm_score is not None \
+            and (fresh_score is None or not np.isfinite(fresh_score) or calm_score >= fresh_score - 0.02)
+        if not (grows and calmer):
+            return RuledOut(f"the weights are {ratio:.3g}x a standard init, but from a fresh init lr {lr:g} "
+                            f"grows them {fresh_ratio:.3g}x and lr {calm.lr_used:g} {calm_ratio:.3g}x "
+                            f"({fmt_score(calm_score, ev.task)}): not the learning rate")
+        harmful = clearly_better(ev.control_val.get(FRESH_CALM), ev.given_val, ev.task, 0.05, 0.05)
+        fix, fix_code = self._fix(ev, calm.lr_used)
+        return self.finding(
+            "error" if harmful else "warning", 0.8 if harmful else 0.6,
+            what + f" Trained from a fresh init for {fresh.steps} steps, lr {lr:g} grows them to "
+            f"{fresh_ratio:.3g}x ({fmt_score(fresh_score, ev.task)}); lr {calm.lr_used:g} keeps them at "
+            f"{calm_ratio:.3g}x and reaches {fmt_score(calm_score, ev.task)}: the learning rate is too high."
+            + ("" if harmful else f" The model as given still predicts {fmt_score(evidence['score'], ev.task)}."),
+            evidence, fix, fix_code, confirmed_by=[FRESH_CALM])
 
     def check(self, ev: Evidence):
         symptoms = self._symptoms(ev)
+        if symptoms is None and ev.run is not None and ev.data_finite and self._oversized(ev):
+            return self._check_oversized(ev, self._oversized(ev))
         if symptoms is None:
             shape = curve_shape(ev.run.epoch_train_loss) if ev.run else None
             if shape is None:
@@ -119,8 +176,9 @@ class LrTooHigh(Rule):
             # lower *and* steadier: a merely slower run is steadier too, but ends higher
             calmer = finite and c_tail < run_final and c_shape is not None \
                 and c_shape.oscillation < 0.5 * symptoms["tail_oscillation"]
-        else:
-            calmer = finite and (not np.isfinite(run_final) or c_tail < 0.8 * run_final)
+        else:  # a blow-up: the lower LR must end lower, and below a model that learned nothing
+            calmer = finite and (not np.isfinite(run_final) or c_tail < 0.8 * run_final) and (
+                not ev.baseline_loss or c_tail < ev.baseline_loss)
         if not calmer and symptoms["kind"] == "oscillation":
             return RuledOut(f"the loss swings {100 * symptoms['tail_oscillation']:.0f}% at lr {lr:g}, but at "
                             f"lr {control.lr_used:g} it is not lower and steadier: not the learning rate")
@@ -173,6 +231,14 @@ def range_test(ev: Evidence) -> dict:
     """``{"range_test_lr": ...}`` when the lr_range_test experiment ran (its suggested LR)."""
     result = ev.experiments.get("lr_range_test")
     return {"range_test_lr": result.get("suggested_lr")} if isinstance(result, dict) else {}
+
+
+def _settled(ev: Evidence, run) -> bool:
+    """The run's loss stayed finite and ended below the loss of a model that learned nothing."""
+    if run.nonfinite_step is not None:
+        return False
+    tail = _tail_mean(run.epoch_train_loss)
+    return bool(np.isfinite(tail) and (not ev.baseline_loss or tail < ev.baseline_loss))
 
 
 def _tail_mean(losses) -> float:

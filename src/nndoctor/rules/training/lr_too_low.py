@@ -26,6 +26,8 @@ class LrTooLow(Rule):
     lr*100, lr*1000 while the loss had fallen less than 30% and stays finite): only if a run predicts clearly better
     (10 accuracy points beyond the interval, or R^2 +0.2) is the learning rate reported.
     A slow but adequate learning rate is not reported: the measurement decides, not the curve.
+    When the faster run predicts better but still learns nothing (below the majority class, or
+    R^2 under 0.3), the finding's confidence drops to 0.5: the LR is not the whole story.
 
     ## Why is this bad?
     Each step moves the weights so little that the model is still near its starting point
@@ -104,16 +106,18 @@ class LrTooLow(Rule):
             return RuledOut(f"the loss still falls at lr {lr:g}, but lr {control.lr_used:g} predicts no "
                             f"better ({fmt_score(evidence['control_score'], ev.task)} vs {fmt_score(evidence['score'], ev.task)})")
         severe = not learned(ev.trained_val, ev.task)
+        cured = learned(control_val, ev.task)  # a faster run that still learns nothing: not the root
         new_lr = control.lr_used
         fix_code = (f"optimizer = keras.optimizers.{ev.model.optimizer_name}(learning_rate={new_lr:g})"
                     if ev.framework == "keras" else
                     f"optimizer = torch.optim.{ev.model.optimizer_name}(model.parameters(), lr={new_lr:g})")
         return self.finding(
-            "error" if severe else "warning", 0.85 if severe else 0.7,
+            "error" if severe else "warning", (0.85 if severe else 0.7) if cured else 0.5,
             f"At lr {lr:g} the loss falls in {100 * shape.frac_decreasing:.0f}% of epochs and still "
             f"drops {100 * shape.tail_rel_drop:.0f}% over the last third: far from converged after "
             f"{ev.run.steps} steps ({fmt_score(evidence['score'], ev.task)}). The same steps at lr "
-            f"{control.lr_used:g} reach {fmt_score(evidence['control_score'], ev.task)}: the learning rate is too low.",
+            f"{control.lr_used:g} reach {fmt_score(evidence['control_score'], ev.task)}: the learning rate is too low."
+            + ("" if cured else " Yet that run does not learn either: something else holds training back too."),
             evidence, f"Raise the learning rate from {lr:g} to about {new_lr:g}." + (
                 f" An LR range test from the same starting weights suggests {evidence['range_test_lr']:.2g}."
                 if (evidence.get("range_test_lr") or 0) > lr else ""), fix_code,
