@@ -32,6 +32,23 @@ def test_explain_prints_the_rule_docstring(capsys, key):
     assert "LR001" in out and "What it does" in out and "Fix" in out
 
 
+@pytest.mark.parametrize("key, code", [("RUN002", "RUN002"), ("run001", "RUN001"),
+                                       ("gradient-accumulation", "RUN002")])
+def test_explain_knows_the_checks_of_nndoctor_run(capsys, key, code):
+    assert main(["explain", key]) == 0
+    out = capsys.readouterr().out
+    assert code in out and "What it does" in out and "Fix" in out
+
+
+def test_every_script_check_is_documented_like_a_rule():
+    from nndoctor.causes import CAUSES
+    from nndoctor.intercept.script_rules import SCRIPT_RULES
+    for rule in SCRIPT_RULES:
+        assert all(cause in CAUSES for cause in rule.cause.split(", ")), rule.code
+        for heading in ("## What it does", "## Why is this bad?", "## Example", "## Fix"):
+            assert heading in rule.doc(), (rule.code, heading)
+
+
 def test_explain_unknown_key_fails(capsys):
     assert main(["explain", "XX999"]) == 2
 

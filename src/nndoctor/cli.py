@@ -95,6 +95,7 @@ def _run(args, console) -> int:
 
 
 def _rules(console) -> int:
+    from .intercept.script_rules import SCRIPT_RULES
     from .rules import all_rules
 
     table = Table(title="nndoctor rules")
@@ -102,14 +103,17 @@ def _rules(console) -> int:
         table.add_column(column)
     for rule in all_rules():
         table.add_row(rule.code, rule.cause, rule.summary)
+    for rule in SCRIPT_RULES:
+        table.add_row(rule.code, rule.cause, f"{rule.summary} (nndoctor run only)")
     console.print(table)
     return 0
 
 
 def _explain(key: str, console) -> int:
+    from .intercept.script_rules import find_script_rule
     from .rules import find_rule
 
-    rules = find_rule(key)
+    rules = find_rule(key) + find_script_rule(key)
     if not rules:
         if key in CAUSES:
             console.print(f"[bold]{key}[/]: {CAUSES[key]}\n(no rule checks this cause yet)")

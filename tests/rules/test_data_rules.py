@@ -57,6 +57,22 @@ def test_seed_insufficient_vs_sufficient_data(framework, n, expect_small):
         assert d.metrics["val_accuracy"]["ci95"][0] > 0.8
 
 
+@pytest.mark.parametrize("repeats", [30, 1])
+def test_a_validation_set_of_repeated_rows_is_unreliable_evaluation(framework, repeats):
+    """5 distinct validation samples pasted 30 times look like 150; 150 distinct ones are fine."""
+    x_train, x_val, y_train, y_val = _seed_blobs(300)
+    x_val, y_val = (np.tile(x_val[:5], (30, 1)), np.tile(y_val[:5], 30)) if repeats > 1 else (x_val[:150], y_val[:150])
+    model = mlp(framework, 2, 2, hidden=10)
+    kwargs = setup(framework, model)
+    train(framework, model, x_train, y_train, epochs=20)
+    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget=QUICK, **kwargs)
+    if repeats > 1:
+        assert d.primary_cause == "unreliable-evaluation"
+        assert d.primary.evidence["n_val"] == 150 and d.primary.evidence["n_distinct"] == 5
+    else:
+        assert "unreliable-evaluation" not in causes(d)
+
+
 def _imbalanced(seed=0, n_major=380, n_minor=20):
     rng = np.random.default_rng(seed)
     # overlapping classes: the minority is learnable (a class-weighted logistic regression finds

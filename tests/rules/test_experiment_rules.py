@@ -1,6 +1,7 @@
 """CB001, OV001, TM001: rules confirmed by overfit_small_batch, learning_curve, predict_twice."""
 
 import numpy as np
+import pytest
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
@@ -14,8 +15,10 @@ COVERAGE = {
                             ["test_experiment_rules::test_wide_enough_twin_is_not_a_bottleneck"]),
     "overfitting": (["test_experiment_rules::test_memorizing_noise_features_is_overfitting"],
                     ["test_experiment_rules::test_wide_enough_twin_is_not_a_bottleneck"]),
-    "train-mode-at-inference": (["test_experiment_rules::test_dropout_forced_on_is_train_mode_at_inference"],
-                                ["test_experiment_rules::test_normal_dropout_twin_predicts_deterministically"]),
+    "train-mode-at-inference": (["test_experiment_rules::test_dropout_forced_on_is_train_mode_at_inference",
+                                 "test_experiment_rules::test_batchnorm_statistics_that_never_track_the_data"],
+                                ["test_experiment_rules::test_normal_dropout_twin_predicts_deterministically",
+                                 "test_experiment_rules::test_batchnorm_statistics_that_never_track_the_data"]),
 }
 
 
@@ -102,6 +105,39 @@ def test_normal_dropout_twin_predicts_deterministically(framework):
     d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget=QUICK, **kwargs)
     assert "train-mode-at-inference" not in causes(d)
     assert any(r["cause"] == "train-mode-at-inference" for r in d.ruled_out)
+
+
+def _batchnorm_model(framework, tracks):
+    """Dense -> BatchNorm -> ReLU -> Dense; ``tracks=False``: running statistics never move."""
+    if framework == "torch":
+        import torch
+        from torch import nn
+        torch.manual_seed(0)
+        return nn.Sequential(nn.Linear(4, 32), nn.BatchNorm1d(32, momentum=0.1 if tracks else 0.0),
+                             nn.ReLU(), nn.Linear(32, 3))
+    import keras
+    keras.utils.set_random_seed(0)
+    return keras.Sequential([keras.Input((4,)), keras.layers.Dense(32),
+                             keras.layers.BatchNormalization(momentum=0.99 if tracks else 1.0),
+                             keras.layers.ReLU(), keras.layers.Dense(3)])
+
+
+@pytest.mark.parametrize("tracks", [False, True])
+def test_batchnorm_statistics_that_never_track_the_data(framework, tracks):
+    """Inputs far from 0 (blobs shifted by 20): batch-norm running statistics left at mean 0 /
+    variance 1 predict nonsense in inference mode; the default momentum, trained long enough for
+    the statistics to converge (Keras's 0.99 needs a few hundred steps), is the healthy twin."""
+    x_train, x_val, y_train, y_val = split(*blobs(150, n_classes=3, n_features=4, seed=1))
+    x_train, x_val = x_train + 20, x_val + 20
+    model = _batchnorm_model(framework, tracks)
+    kwargs = setup(framework, model, lr=1e-2)
+    train(framework, model, x_train, y_train, epochs=100 if tracks else 20, lr=1e-2)
+    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget=QUICK, **kwargs)
+    if tracks:
+        assert "train-mode-at-inference" not in causes(d)
+    else:
+        assert d.primary_cause == "train-mode-at-inference"
+        assert d.primary.evidence["batch_statistics_score"] > d.primary.evidence["running_statistics_score"] + 0.2
 
 
 def test_torch_model_left_in_training_mode_is_train_mode_at_inference():

@@ -102,6 +102,11 @@ class Adapter(ABC):
         flag). Run on a copy with a fixed seed: no state of the user's changes."""
 
     @abstractmethod
+    def predict_batch_statistics(self, x: np.ndarray) -> np.ndarray:
+        """Outputs in inference mode except that batch-norm layers normalize with the statistics
+        of the batch (all of ``x``) instead of their running ones. Run on a copy."""
+
+    @abstractmethod
     def loss_value(self, x: np.ndarray, y: np.ndarray) -> float:
         """Mean loss of the user's model on (x, y) in inference mode."""
 

@@ -305,6 +305,14 @@ class KerasAdapter(Adapter):
             return [np.concatenate([ops.convert_to_numpy(clone(x[i:i + 1024])).astype(np.float32)
                                     for i in range(0, len(x), 1024)]) for _ in range(repeats)]
 
+    def predict_batch_statistics(self, x: np.ndarray) -> np.ndarray:
+        with _rng_kept(0):
+            clone = self._clone(TrainSpec(x, x, x, x, "regression", 0, 1, 1))
+            for layer in _flat_layers(clone):
+                if isinstance(layer, keras.layers.Dropout):
+                    layer.rate = 0.0  # training=True below is for the batch-norm layers only
+            return ops.convert_to_numpy(clone(_as_input(x), training=True)).astype(np.float32)
+
     def _loss_from_outputs(self, outputs: np.ndarray, y: np.ndarray) -> float:
         try:
             with _no_grad():
@@ -486,7 +494,7 @@ class _Recorder(keras.callbacks.Callback):
         self.constant_lr = float(lr) if isinstance(lr, (int, float)) and spec.lr_schedule is None else None
         self.watch = divergence_watch(spec)
         self.grad_norms = adapter._grad_norm_fn(clone, self.kernels) if spec.record else None
-        self.extractor, self.names = self._feature_extractor()
+        self.extractor, self.names = self._feature_extractor() if self.probe_at else (None, [])
         self.start = time.perf_counter()
 
     def _feature_extractor(self):

@@ -265,6 +265,15 @@ class TorchAdapter(Adapter):
         with _rng_kept(0), _single_thread():
             return [self._forward(model, x) for _ in range(repeats)]
 
+    def predict_batch_statistics(self, x: np.ndarray) -> np.ndarray:
+        model = copy.deepcopy(self.model)
+        model.eval()
+        for module in model.modules():
+            if isinstance(module, nn.modules.batchnorm._BatchNorm):
+                module.train()
+        with _single_thread():
+            return self._forward(model, x, batch=max(len(x), 1))
+
     def _target(self, y: np.ndarray, output_shape) -> torch.Tensor:
         """Targets in the dtype the loss expects; binary losses get the output's shape."""
         y = np.asarray(y)

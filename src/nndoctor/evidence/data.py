@@ -37,6 +37,7 @@ class DataProfile:
     class_feature_mean: np.ndarray | None = None
     class_feature_std: np.ndarray | None = None
     targets: np.ndarray | None = field(default=None, repr=False)  # y as given (any task)
+    n_distinct: int | None = None  # distinct (input, target) rows: fewer than n when rows repeat
 
     @property
     def target_shape(self) -> tuple[int, ...] | None:
@@ -139,6 +140,7 @@ def profile_data(x: np.ndarray, y: np.ndarray, task: str, n_classes: int | None)
         feature_std=col_std,
         **_class_feature_stats(flat, finite_x, labels, counts),
         targets=np.asarray(y),
+        n_distinct=len({hash(row.tobytes()) for row in np.hstack([flat, y_flat])}),
     )
 
 

@@ -18,6 +18,7 @@ import numpy as np
 from ..adapters import TrainSpec
 
 CLIP_NORM = 1.0  # the `clip` control's gradient-norm limit (the usual default in both frameworks)
+EVAL_POINTS = 6  # a control is judged by its per-epoch loss and final outputs: few scoring passes
 
 
 def control_spec(name: str, spec: TrainSpec, lr: float) -> TrainSpec | None:
@@ -34,6 +35,7 @@ def control_spec(name: str, spec: TrainSpec, lr: float) -> TrainSpec | None:
         for part in name.split("+"):
             spec = control_spec(part, spec, lr) if spec is not None else None
         return spec
+    spec = replace(spec, max_eval_points=min(spec.max_eval_points, EVAL_POINTS))
     if name == "same":
         return replace(spec, record=False)
     if name == "reinit":

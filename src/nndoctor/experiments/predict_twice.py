@@ -5,12 +5,17 @@ Two pairs of calls: in inference mode (torch ``eval()`` + ``no_grad``; Keras
 the mode it was handed over in; Keras: ``model(x)`` with no training flag, which runs dropout
 that was built with ``training=True``). Both must agree bit for bit: a difference means
 dropout (or batch statistics) stays active at prediction time.
+
+A model with batch-norm layers is also scored once with those layers normalizing by the
+statistics of the validation batch itself: running statistics that never tracked the data
+(momentum 0, a frozen layer, statistics from other data) predict far worse than that.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from ..adapters._base import score
 from ._base import ExperimentContext, experiment
 
 
@@ -21,7 +26,13 @@ def run(ctx: ExperimentContext) -> dict:
     as_called = _compare(*ctx.adapter.predict_as_called(x, repeats=2))
     if inference is None or as_called is None:
         return {"skipped": "outputs are not finite"}
-    return {"n": len(x), "inference": inference, "as_called": as_called}
+    result = {"n": len(x), "inference": inference, "as_called": as_called}
+    if ctx.profile.has_batchnorm:
+        y, labels = ctx.spec.y_val[:512], None if ctx.labels_val is None else ctx.labels_val[:512]
+        result["running_statistics_score"] = score(ctx.adapter.predict(x), y, ctx.spec, ctx.profile, labels)
+        result["batch_statistics_score"] = score(ctx.adapter.predict_batch_statistics(x), y, ctx.spec,
+                                                 ctx.profile, labels)
+    return result
 
 
 def _compare(first, second) -> dict | None:

@@ -20,6 +20,7 @@ from ..findings import Finding
 from ..result import Diagnosis
 from ._imports import AfterImport
 from .keras_capture import KerasCapture
+from .script_rules import PredictsInTrainMode, ScriptCrashed, StepNeverCalled, ZeroGradMissing
 from .torch_capture import TorchCapture
 
 MIN_VAL_SAMPLES = 10
@@ -205,7 +206,8 @@ def _optimizer_for(model, optimizers: dict):
 # -- findings only the script shows ------------------------------------------------------------
 def script_findings(t: TorchCapture, rec, optimizer=None) -> list[Finding]:
     """What the training loop of one model did wrong, read from the call counts (of the
-    optimizer that holds its parameters, when one was seen; else of all optimizers):
+    optimizer that holds its parameters, when one was seen; else of all optimizers); each check
+    is documented in `script_rules`:
 
     * RUN001 ``parameters-not-updating``: the loss was computed (and ``backward()`` called) but
       ``optimizer.step()`` never ran, so the weights never changed.
@@ -223,7 +225,7 @@ def script_findings(t: TorchCapture, rec, optimizer=None) -> list[Finding]:
         steps, zero_grads = t.steps, t.zero_grad_calls
     if steps == 0 and t.backward_calls >= 2 and rec.loss_calls >= 2:  # two full iterations, not a crash in the first
         found.append(Finding(
-            cause="parameters-not-updating", code="RUN001", severity="error", confidence=0.97,
+            cause="parameters-not-updating", code=StepNeverCalled.code, severity="error", confidence=0.97,
             message=(f"The script computed the loss {rec.loss_calls} times and called backward() "
                      f"{t.backward_calls} times, but never called optimizer.step(): the weights "
                      "never changed, so the model predicts as it was initialized."),
@@ -233,7 +235,7 @@ def script_findings(t: TorchCapture, rec, optimizer=None) -> list[Finding]:
             fix_code="optimizer.zero_grad(); loss.backward(); optimizer.step()"))
     if steps >= 2 and zero_grads == 0:
         found.append(Finding(
-            cause="gradient-accumulation", code="RUN002", severity="error", confidence=0.95,
+            cause="gradient-accumulation", code=ZeroGradMissing.code, severity="error", confidence=0.95,
             message=(f"optimizer.step() ran {steps} times but zero_grad() was never called: "
                      "gradients accumulated across all steps, so each step used the sum of every "
                      "gradient so far and the effective learning rate grew with each step."),
@@ -243,7 +245,7 @@ def script_findings(t: TorchCapture, rec, optimizer=None) -> list[Finding]:
             fix_code="optimizer.zero_grad()  # before loss.backward()"))
     if rec.inference_in_train_mode:
         found.append(Finding(
-            cause="train-mode-at-inference", code="RUN003", severity="error", confidence=0.93,
+            cause="train-mode-at-inference", code=PredictsInTrainMode.code, severity="error", confidence=0.93,
             message=(f"The model was called {rec.inference_in_train_mode} time(s) without a loss "
                      "(to predict) while still in training mode, and it has dropout/batch-norm "
                      "layers: those predictions are randomized by dropout (or normalized by the "
@@ -274,7 +276,7 @@ def crash_finding(error: BaseException, recorder: ScriptRecorder) -> Finding | N
             shapes = recorder.torch.last_loss_args if recorder.torch.in_loss else None
             short = _quote(error, pattern)
             return Finding(
-                cause=cause, code="RUN004", severity="error", confidence=0.9,
+                cause=cause, code=ScriptCrashed.code, severity="error", confidence=0.9,
                 message=f"The script crashed{where}: {short}",
                 evidence={"exception": short, "in_loss": bool(in_loss),
                           **({"loss_input_shapes": shapes} if shapes else {})},

@@ -12,6 +12,10 @@ import numpy as np
 MAX_SAMPLES = 20_000
 """Training samples kept per model (duplicates from later epochs are skipped)."""
 
+FUNCTIONAL_LOSSES = ("cross_entropy", "nll_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
+                     "mse_loss", "l1_loss", "huber_loss", "smooth_l1_loss")
+"""``torch.nn.functional`` losses watched like loss modules."""
+
 
 @dataclass
 class TorchModelRecord:
@@ -107,6 +111,37 @@ class TorchCapture:
         counting(torch.optim.Optimizer, "zero_grad", "zero_grad_calls")
         counting(torch.nn.Module, "zero_grad", "zero_grad_calls")
         counting(torch.Tensor, "backward", "backward_calls")
+        for name in FUNCTIONAL_LOSSES:
+            self._patch_functional_loss(torch.nn.functional, name)
+
+    def _patch_functional_loss(self, functional, name: str) -> None:
+        """``F.cross_entropy(output, target, ...)`` and kin are seen as the loss module they
+        stand for (built with the same keyword arguments); calls from inside a loss module's
+        own forward are not counted twice."""
+        from ..adapters.torch import FUNCTIONAL
+
+        original = getattr(functional, name, None)
+        if original is None or name not in FUNCTIONAL:
+            return
+        capture = self
+
+        def wrapper(*args, **kwargs):
+            if capture.in_loss or len(args) < 2:
+                return original(*args, **kwargs)
+            try:
+                module = FUNCTIONAL[name](**{k: v for k, v in kwargs.items() if k not in {"input", "target"}})
+            except TypeError:
+                module = FUNCTIONAL[name]()
+            capture.in_loss = True
+            capture._on_loss(module, args[:2])
+            result = original(*args, **kwargs)  # an exception leaves in_loss set: the loss raised it
+            capture.in_loss = False
+            return result
+        wrapper.__wrapped__ = original
+        wrapper.__doc__ = original.__doc__
+        wrapper.__name__ = name
+        setattr(functional, name, wrapper)
+        self._patched.append((functional, name, original))
 
     def remove(self) -> None:
         for handle in self._handles:

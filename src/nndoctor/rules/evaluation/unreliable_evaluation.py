@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...evidence.stats import wilson_interval
 from .._base import Evidence, Rule, RuledOut, fmt_ci, fmt_pct
 
 SMALL_N = 30
@@ -16,7 +17,9 @@ class UnreliableEvaluation(Rule):
     Computes the Wilson 95% interval of the validation accuracy. Fewer than 30 samples with an
     interval wider than 20 points, or any interval wider than 35 points, cannot tell good from
     random; the finding says whether the interval still includes the chance rate. For
-    regression, fewer than 20 validation samples.
+    regression, fewer than 20 validation samples. Repeated rows do not count twice: a
+    validation set of fewer than 30 distinct samples (and under half its rows) is judged on
+    its distinct samples.
 
     ## Why is this bad?
     "100% accuracy" on 2 test samples is what a coin-flipping model scores one time in four:
@@ -48,6 +51,9 @@ class UnreliableEvaluation(Rule):
         acc = judged.accuracy
         if acc is None or acc.n == 0:
             return None
+        distinct = ev.val.n_distinct or acc.n
+        if distinct < min(SMALL_N, acc.n / 2):  # the same few samples, repeated
+            return self._repeated(acc, distinct)
         width = acc.ci_width
         if not ((acc.n < SMALL_N and width > 0.2) or width > WIDE_CI):
             return RuledOut(f"{acc.n} validation samples: accuracy {fmt_pct(acc.value)} ({fmt_ci(acc.ci95)})")
@@ -63,3 +69,17 @@ class UnreliableEvaluation(Rule):
                             "Evaluate on more samples (a few hundred give about +-5 points), or "
                             "cross-validate, and report the interval with the score.",
                             "sklearn.model_selection.cross_val_score(...)")
+
+    def _repeated(self, acc, distinct: int):
+        low, high = wilson_interval(round(acc.value * distinct), distinct)
+        includes_chance = low <= max(acc.chance, acc.majority)
+        return self.finding(
+            "warning", 0.9 if includes_chance else 0.6,
+            f"The validation set holds {acc.n} rows but only {distinct} distinct samples, each repeated "
+            f"about {acc.n / distinct:.0f} times: its accuracy {fmt_pct(acc.value)} rests on {distinct} "
+            f"samples ({fmt_ci((low, high))}), not {acc.n}"
+            + (f", and includes chance ({fmt_pct(acc.chance)})." if includes_chance else "."),
+            {"n_val": acc.n, "n_distinct": distinct, "accuracy": acc.value, "ci95": [low, high],
+             "chance": acc.chance},
+            "Remove the duplicated rows from the validation set and evaluate on more distinct samples.",
+            "x_val, idx = np.unique(x_val, axis=0, return_index=True); y_val = y_val[idx]")

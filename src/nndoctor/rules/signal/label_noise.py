@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from .._base import Evidence, Rule, RuledOut, fmt_pct
 
 NOISY = 0.15  # estimated share of wrong labels worth a warning
 VERY_NOISY = 0.25
+WIDE = 4  # features x 4 above the samples: too few samples per feature to trust the estimate
 
 
 class LabelNoise(Rule):
@@ -13,13 +16,15 @@ class LabelNoise(Rule):
 
     ## What it does
     Runs the `label_noise` experiment: out-of-sample class probabilities from a 3-fold
-    cross-validated logistic regression, then cleanlab's confident joint, whose off-diagonal
+    cross-validated logistic regression or 15-nearest-neighbour vote (whichever predicts the
+    held-out folds better), then cleanlab's confident joint, whose off-diagonal
     mass estimates the share of wrong labels (with a Wilson interval) and names the most
     suspicious examples. Over 15% (interval above 10%) is reported; over 25% is an error.
     Classes that truly overlap look like label noise to any estimator, so the message gives
     the estimate, not a verdict on single examples; and when the inputs barely predict the
     labels at all (accuracy under the majority share + 10 points) there is nothing to estimate
-    from (see `no-signal`).
+    from (see `no-signal`). With fewer than 4 samples per feature the probabilities are weak and
+    the finding stays a warning of confidence 0.35.
 
     ## Why is this bad?
     Wrong labels cap what any model can reach and teach it contradictions; with many of them
@@ -52,10 +57,16 @@ class LabelNoise(Rule):
                             f"(95% CI {fmt_pct(ci[0])}-{fmt_pct(ci[1])})")
         worst = ", ".join(f"#{s['index']} labelled {s['label']} looks like {s['suggested']}"
                           for s in result["most_suspicious"][:3])
+        n_features = int(np.prod(ev.train.feature_shape)) if ev.train.feature_shape else 1
+        wide = n_features * WIDE > result["n"]  # few samples per feature: out-of-sample probabilities are poor
+        severity = "error" if rate >= VERY_NOISY and not wide else "warning"
+        confidence = 0.35 if wide else (0.8 if rate >= VERY_NOISY else 0.6)
         return self.finding(
-            "error" if rate >= VERY_NOISY else "warning", 0.8 if rate >= VERY_NOISY else 0.6,
+            severity, confidence,
             f"cleanlab estimates that {fmt_pct(rate)} of the {result['n']} training labels are wrong "
-            f"(95% CI {fmt_pct(ci[0])}-{fmt_pct(ci[1])}; {result['flagged']} flagged). Most suspicious: {worst}.",
+            f"(95% CI {fmt_pct(ci[0])}-{fmt_pct(ci[1])}; {result['flagged']} flagged). Most suspicious: {worst}."
+            + (f" With {n_features} features for {result['n']} samples the probabilities it judges by are "
+               "weak, so some of these may be the model's errors, not the labels'." if wide else ""),
             {"estimated_noise_rate": rate, "ci95": ci, "flagged": result["flagged"],
              "most_suspicious": result["most_suspicious"]},
             "Review and relabel (or drop) the flagged examples, starting with the most suspicious; or "

@@ -9,6 +9,7 @@ from .._measures import score_of
 
 FITS = {"classification": 0.9, "regression": 0.8}  # score on 32 memorizable samples
 MIN_TRIES = 3  # learning rates that must have been tried before "cannot memorize" counts
+BASELINE_MARGIN = {"classification": 0.05, "regression": 0.1}  # a simple model this much better
 
 
 class CapacityBottleneck(Rule):
@@ -22,6 +23,9 @@ class CapacityBottleneck(Rule):
     is held back. A hidden layer narrower than the number of classes (or of 1-2 units), or no
     hidden layer at all, names the bottleneck (error); without one the finding is a warning,
     since optimisation or plumbing can block memorizing too.
+    A layer that narrow is named even when 32 samples pass through it, if the copy underfits its
+    full training set and a simple model (logistic/ridge regression, gradient boosting) predicts
+    the validation data clearly better (5 points, beyond the baseline's interval).
 
     ## Why is this bad?
     Information squeezed through one unit, or a linear model on a non-linear problem, cannot
@@ -59,12 +63,16 @@ class CapacityBottleneck(Rule):
         best = result["best_train_score"]
         if best < FITS[ev.task] and len(result["tries"]) < MIN_TRIES:
             return None  # the budget cut the learning rates short: not enough to judge capacity
-        if best >= FITS[ev.task]:
-            return RuledOut(f"a copy memorizes {result['n_samples']} samples ({fmt_score(best, ev.task)}): "
-                            "capacity is not the limit")
         hidden = [layer for layer in ev.model.weighted_layers[:-1]]
         narrowest = min(hidden, key=lambda layer: layer.units or 0) if hidden else None
         need = max(ev.n_classes, 3) if ev.task == "classification" else 3
+        if best >= FITS[ev.task]:
+            if narrowest is not None and (narrowest.units or 0) < need:
+                beaten = self._beaten_by_baseline(ev, narrowest, need)
+                if beaten is not None:
+                    return beaten
+            return RuledOut(f"a copy memorizes {result['n_samples']} samples ({fmt_score(best, ev.task)}): "
+                            "capacity is not the limit")
         evidence = {"small_batch_score": best, "tries": result["tries"],
                     "train_score": score_of(ev.trained_train, ev.task),
                     "narrowest_layer": narrowest.name if narrowest else None,
@@ -81,9 +89,35 @@ class CapacityBottleneck(Rule):
         if (narrowest.units or 0) < need:
             return self.finding(
                 "error", 0.8, what + f" Layer '{narrowest.name}' has {narrowest.units} unit(s) for "
-                f"{ev.n_classes or 'a continuous'} target{'s' if ev.n_classes else ''}: a bottleneck.",
+                f"{f'{ev.n_classes} classes' if ev.n_classes else 'a continuous target'}: a bottleneck.",
                 evidence, f"Widen layer '{narrowest.name}' to at least {max(need, 32)} units.",
                 f"# layer '{narrowest.name}': {narrowest.units} -> {max(need, 32)} units")
         return self.finding("warning", 0.45, what + " No layer is obviously too narrow: capacity, "
                             "optimisation or plumbing.", evidence,
                             "Try a wider/deeper model; if that does not help, look at the other findings.")
+
+    def _beaten_by_baseline(self, ev: Evidence, narrowest, need: int):
+        """A layer narrower than the task needs, a copy that underfits the full training set, and
+        a simple model that predicts the validation data clearly better: the layer is the limit
+        (32 samples can pass through one unit; hundreds of samples of several classes cannot)."""
+        baseline = ev.experiments.get("simple_baseline") or {}
+        best = baseline.get("best_score")
+        model = (baseline.get("models") or {}).get(baseline.get("best")) or {}
+        score = score_of(ev.trained_val, ev.task)
+        if best is None or score is None or not np.isfinite(score):
+            return None
+        low = (model.get("ci95") or [best])[0] if ev.task == "classification" else best - 0.1
+        if not (best >= score + BASELINE_MARGIN[ev.task] and low > score):
+            return None
+        evidence = {"narrowest_layer": narrowest.name, "narrowest_units": narrowest.units,
+                    "train_score": score_of(ev.trained_train, ev.task), "score": score,
+                    "baseline": baseline.get("best"), "baseline_score": best}
+        return self.finding(
+            "error", 0.75,
+            f"Layer '{narrowest.name}' has {narrowest.units} unit(s) for "
+            f"{f'{ev.n_classes} classes' if ev.n_classes else 'a continuous target'}: a copy fits only {fmt_score(evidence['train_score'], ev.task)} "
+            f"of its training data and predicts {fmt_score(score, ev.task)}, while a simple "
+            f"{baseline.get('best', 'model').replace('_', ' ')} reaches {fmt_score(best, ev.task)}: "
+            "everything the network knows passes through that layer.",
+            evidence, f"Widen layer '{narrowest.name}' to at least {max(need, 32)} units.",
+            f"# layer '{narrowest.name}': {narrowest.units} -> {max(need, 32)} units")

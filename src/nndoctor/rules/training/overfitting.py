@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from .._base import Evidence, Rule, RuledOut, fmt_score
 from .._measures import score_of
 
@@ -34,7 +36,9 @@ class Overfitting(Rule):
     overfits whatever the data size. Below 20 training samples per class or 30 validation
     samples the rule stands down: `too-little-data` and `unreliable-evaluation` speak there; so
     it does when the validation classes are distributed unlike the training ones
-    (`sorted-data-split`).
+    (`sorted-data-split`). When cleanlab finds 15%+ of the training labels wrong on
+    low-dimensional inputs (features under a tenth of the samples), the memorized labels are
+    the cause (`label-noise`) and this finding drops to confidence 0.5.
 
     ## Why is this bad?
     The network has learned the training examples, noise included, instead of the rule behind
@@ -103,8 +107,13 @@ class Overfitting(Rule):
                             "regularization, is the answer (see too-little-data)")
         acc = self._pair(ev)[1].accuracy
         severe = acc is not None and not acc.better_than_majority
+        confidence = 0.75 if gain is not None else 0.55
+        noise = _reliable_label_noise(ev)
+        if noise is not None:  # memorizing wrong labels: the noise is the cause, the gap its symptom
+            confidence = 0.5
+            evidence["estimated_label_noise"] = noise
         return self.finding(
-            "error" if severe else "warning", 0.75 if gain is not None else 0.55,
+            "error" if severe else "warning", confidence,
             f"Training {fmt_score(train, ev.task)} but validation {fmt_score(val, ev.task)}: the model "
             "memorizes the training set"
             + (f"; a doubling of the data adds only {gain:+.2f}." if gain is not None else "."),
@@ -113,3 +122,15 @@ class Overfitting(Rule):
             "keras.callbacks.EarlyStopping(monitor='val_loss', patience=10, restore_best_weights=True)"
             if ev.framework == "keras" else "torch.optim.AdamW(model.parameters(), weight_decay=1e-2)",
             confirmed_by=["learning_curve"] if gain is not None else [])
+
+
+def _reliable_label_noise(ev: Evidence) -> float | None:
+    """cleanlab's estimated share of wrong training labels, when it is 15% or more (interval
+    above 10%) and the inputs are low-dimensional enough (features under a tenth of the samples)
+    for its out-of-sample probabilities to be trusted; else None."""
+    result = ev.experiments.get("label_noise") or {}
+    rate, ci = result.get("estimated_noise_rate"), result.get("ci95")
+    n_features = int(np.prod(ev.train.feature_shape)) if ev.train.feature_shape else 1
+    if rate is None or not ci or rate < 0.15 or ci[0] < 0.10 or n_features * 10 > ev.train.n:
+        return None
+    return float(rate)

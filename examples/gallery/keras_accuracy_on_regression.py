@@ -1,0 +1,21 @@
+"""Bug: `metrics=["accuracy"]` on a regression: the fit is good, the reported accuracy is ~0."""
+import keras
+from sklearn.datasets import load_diabetes
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
+
+keras.utils.set_random_seed(0)
+x, y = load_diabetes(return_X_y=True)
+y = (y - y.mean()) / y.std()
+x_train, x_val, y_train, y_val = train_test_split(x, y, test_size=0.25, random_state=0)
+scaler = StandardScaler().fit(x_train)
+x_train, x_val = scaler.transform(x_train), scaler.transform(x_val)
+
+model = keras.Sequential([
+    keras.Input((10,)),
+    keras.layers.Dense(32, activation="relu"),
+    keras.layers.Dense(1),
+])
+model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="mse", metrics=["accuracy"])
+model.fit(x_train, y_train, validation_data=(x_val, y_val), epochs=30, batch_size=32, verbose=0)
+print("validation [mse, accuracy]:", model.evaluate(x_val, y_val, verbose=0))
