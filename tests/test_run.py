@@ -30,12 +30,20 @@ EXPECTED = {
     "torch_missing_zero_grad": ("gradient-accumulation", "RUN002"),
     "torch_eval_forgotten": ("train-mode-at-inference", "RUN003"),
     "torch_label_out_of_range": ("label-encoding-mismatch", "RUN004"),
+    "torch_raw_pixels": ("unscaled-inputs", "DA004"),
+    "torch_nan_feature": ("nan-in-data", "DA001"),
+    "torch_mse_shape_broadcast": ("shape-broadcast", "PL004"),
+    "torch_misaligned_labels": ("no-signal", "SG001"),
+    "keras_unscaled_targets": ("unscaled-targets", "DA005"),
+    "keras_accuracy_on_regression": ("wrong-metric", "PL005"),
+    "keras_healthy_regression": ("healthy", None),
+    "torch_healthy_functional": ("healthy", None),
 }
 
 
 def nndoctor_run(tmp_path, script, *args, options=()):
     out = tmp_path / "run.json"
-    result = subprocess.run([sys.executable, "-m", "nndoctor.cli", "run", "--budget", "quick",
+    result = subprocess.run([sys.executable, "-m", "nndoctor.cli", "run", "--budget", "quick", "--no-clock",
                              "--json", str(out), *options, str(script), *args],
                             capture_output=True, text=True, timeout=600)
     return result, (json.loads(out.read_text()) if out.exists() else None)
@@ -131,6 +139,28 @@ def test_recorder_sees_a_healthy_loop_and_raises_nothing(tmp_path):
     assert script_findings(t, rec) == []
     # everything patched is restored
     assert (torch.optim.Optimizer.zero_grad, torch.nn.Module.zero_grad, torch.Tensor.backward) == originals
+
+
+def test_recorder_sees_functional_losses_once(tmp_path):
+    """F.cross_entropy is a loss like nn.CrossEntropyLoss (whose forward calls F.cross_entropy
+    itself: counted once), built with the same keyword arguments."""
+    import torch
+
+    original = torch.nn.functional.cross_entropy
+    script = tmp_path / "functional.py"
+    script.write_text(LOOP.format(zero="opt.zero_grad()", step="opt.step()", predict="")
+                      .replace("loss_fn(model(", "torch.nn.functional.cross_entropy(model(")
+                      .replace("y[i:i + 16])", "y[i:i + 16], label_smoothing=0.1)"))
+    with ScriptRecorder() as recorder:
+        code, error = execute(str(script), [])
+    assert code == 0 and error is None
+    (rec,) = recorder.torch.models.values()
+    assert recorder.torch.loss_calls == 12 and rec.loss_calls == 12
+    assert isinstance(rec.loss, torch.nn.CrossEntropyLoss) and rec.loss.label_smoothing == 0.1
+    assert rec.data()[0].shape == (64, 4)
+    assert torch.nn.functional.cross_entropy is original  # restored
+    recorder, rec = record(tmp_path)  # the module: its inner F.cross_entropy call is not a second loss
+    assert recorder.torch.loss_calls == 12
 
 
 @pytest.mark.parametrize("change, cause", [

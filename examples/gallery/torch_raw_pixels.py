@@ -12,7 +12,7 @@ x_train, x_val, y_train, y_val = train_test_split(pixels, labels, test_size=0.25
 x_train, x_val = torch.tensor(x_train, dtype=torch.float32), torch.tensor(x_val, dtype=torch.float32)
 y_train, y_val = torch.tensor(y_train), torch.tensor(y_val)
 
-model = nn.Sequential(nn.Linear(64, 64), nn.Tanh(), nn.Linear(64, 10))
+model = nn.Sequential(nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 10))
 optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
 
 for epoch in range(15):

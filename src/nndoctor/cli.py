@@ -28,6 +28,9 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--json", metavar="PATH", help="write the diagnosis (or diagnoses) as JSON")
     run.add_argument("--html", metavar="DIR", help="write DIR/index.html")
     run.add_argument("--budget", default="standard", help="quick | standard | thorough | seconds (per model)")
+    run.add_argument("--no-clock", action="store_true",
+                     help="run every planned experiment however long it takes: the budget's steps, "
+                          "no time limit (the same diagnosis on a busy machine as on an idle one)")
     run.add_argument("--fail-on", choices=("never", "warning", "error"), default="never",
                      help="exit 1 when a finding reaches this severity (default: the script's exit code)")
     run.add_argument("script", help="the Python script to run")
@@ -71,6 +74,15 @@ def _run(args, console) -> int:
         console.print(f"[red]nndoctor run: no such script: {args.script!r}[/]")
         return 2
     budget = float(args.budget) if args.budget.replace(".", "", 1).isdigit() else args.budget
+    if args.no_clock:
+        from ._validation import Budget, check_budget
+
+        try:
+            steps = check_budget(budget).steps
+        except ValueError as exc:
+            console.print(f"[red]nndoctor run: {exc}[/]")
+            return 2
+        budget = Budget(steps=steps, seconds=None, name=f"{args.budget}, no clock")
     result = run_script(args.script, args.args, budget=budget)
     for label, diagnosis in result.diagnoses:
         console.rule(f"nndoctor: {label}")

@@ -76,3 +76,17 @@ def test_every_experiment_leaves_the_user_model_and_rng_untouched(framework, nam
     assert_same(before, after)
 
 
+
+
+@pytest.mark.parametrize("shape", [(40,), (40, 1)])
+def test_standardized_target_control_takes_1d_and_column_targets(shape):
+    """Regression targets come as (N,) as often as (N, 1) (found by the gallery: (N,) crashed)."""
+    from nndoctor.adapters import TrainSpec
+    from nndoctor.experiments.controls import control_spec
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(40, 3)).astype(np.float32), (1000 + 50 * rng.normal(size=shape)).astype(np.float32)
+    spec = TrainSpec(x[:30], y[:30], x[30:], y[30:], "regression", 0, epochs=1, batch_size=8)
+    planned = control_spec("standardize-y", spec, 1e-3)
+    assert planned.y.shape == y[:30].shape and abs(float(planned.y.mean())) < 1e-5
+    mean, std = planned.target_scale
+    np.testing.assert_allclose(planned.y * std + mean, y[:30], rtol=1e-5)

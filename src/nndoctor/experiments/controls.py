@@ -66,7 +66,8 @@ def _finite_stats(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per-column mean and std over finite values; std 1 where a column is constant."""
     flat = np.where(np.isfinite(a), a, np.nan).astype(np.float64)
     with np.errstate(all="ignore"):
-        mean = np.nan_to_num(np.nanmean(flat, axis=0))
-        std = np.nan_to_num(np.nanstd(flat, axis=0), nan=1.0)
+        mean = np.atleast_1d(np.nan_to_num(np.nanmean(flat, axis=0)))
+        std = np.atleast_1d(np.nan_to_num(np.nanstd(flat, axis=0), nan=1.0))
     std[std == 0] = 1.0
-    return mean.astype(np.float32), std.astype(np.float32)
+    shape = a.shape[1:]  # () for 1-D targets: scalars that broadcast like the columns would
+    return mean.reshape(shape).astype(np.float32), std.reshape(shape).astype(np.float32)
