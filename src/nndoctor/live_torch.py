@@ -6,7 +6,8 @@
     ...         optimizer.zero_grad(); loss_fn(model(xb), yb).backward(); optimizer.step()
 
 The loss is not visible here; the watcher reads the gradients before and the parameters after
-each ``optimizer.step()`` and warns (once each, with the step) on NaN/inf gradients or
+each ``optimizer.step()`` (every step for the first 20, then every 50th) and warns (once each,
+with the step) on NaN/inf gradients or
 parameters (``exploding-gradients`` / ``lr-too-high``), on weights that did not change in a step
 (``parameters-not-updating``), and on steps without a ``zero_grad`` in between
 (``gradient-accumulation``). At exit it prints a short summary. Nothing it does changes the
@@ -15,6 +16,7 @@ training. Importing this module imports torch (``import nndoctor`` alone does no
 
 from __future__ import annotations
 
+import math
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -37,10 +39,21 @@ class WatchReport:
         return [w["cause"] for w in self.warnings]
 
 
+EVERY_STEP_UNTIL = 20  # the first steps are all checked; after that every CHECK_EVERY-th
+CHECK_EVERY = 50  # (a warning comes at most 50 steps late; checking every 10th step cost +11%)
+
+
 def _norm(tensors) -> float:
+    """The global L2 norm (NaN/inf when any value is): one fused reduction, one sync."""
+    tensors = [t.detach() for t in tensors]
+    if not tensors:
+        return 0.0
     with torch.no_grad():
-        total = sum(float(t.detach().double().pow(2).sum()) for t in tensors)
-    return total ** 0.5
+        return float(torch.linalg.vector_norm(torch.stack([n.double() for n in torch._foreach_norm(tensors)])))
+
+
+def _checked(step: int) -> bool:
+    return step <= EVERY_STEP_UNTIL or step % CHECK_EVERY == 0
 
 
 @contextmanager
@@ -59,27 +72,32 @@ def watch(model: torch.nn.Module, optimizer: torch.optim.Optimizer, *, stream=No
 
     def pre(opt, args, kwargs):
         report.steps += 1
-        grads = [p.grad for p in params if p.grad is not None]
-        if grads:
-            report.grad_norm_last = _norm(grads)
-            if not all(bool(torch.isfinite(g).all()) for g in grads):
-                warn("exploding-gradients", "gradients are NaN/inf — exploding-gradients, "
-                     "lr-too-high or nan-in-data")
         if not state["zeroed"] and report.steps > 2:
             warn("gradient-accumulation", "step() without zero_grad() since the last step — "
                  "gradient-accumulation")
         state["zeroed"] = False
-        state["before"] = [p.detach().clone() for p in params]
+        if not _checked(report.steps):
+            return
+        grads = [p.grad for p in params if p.grad is not None]
+        if grads:
+            report.grad_norm_last = _norm(grads)
+            if not math.isfinite(report.grad_norm_last):
+                warn("exploding-gradients", "gradients are NaN/inf — exploding-gradients, "
+                     "lr-too-high or nan-in-data")
+        state["before"] = _norm(params)  # an update that moves any weight changes this norm
 
     def post(opt, args, kwargs):
         before = state["before"]
-        if not all(bool(torch.isfinite(p).all()) for p in params):
+        if before is None:
+            return
+        after = _norm(params)
+        if not math.isfinite(after):
             warn("lr-too-high", "parameters are NaN/inf after the step — lr-too-high or "
                  "exploding-gradients")
-        elif before is not None and all(torch.equal(a, p) for a, p in zip(before, params)):
+        elif after == before:
             report.unchanged_steps += 1
             if report.unchanged_steps >= 3:
-                warn("parameters-not-updating", "the weights did not change in 3 steps — "
+                warn("parameters-not-updating", "the weights did not change in 3 checked steps — "
                      "parameters-not-updating (optimizer over other parameters? lr=0?)")
         state["before"] = None
 
