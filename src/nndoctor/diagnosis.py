@@ -28,10 +28,14 @@ from .findings import Finding
 from ._progress import DiagnosisProgress
 from .result import Diagnosis
 from .rules import Evidence, RuledOut, all_rules
+from .rules._measures import weight_scale
 
 DEFAULT_BATCH_SIZE = 32
 PROBE_SIZE = 64
 MAX_EXPERIMENT_ROUNDS = 3
+# weights this many times a standard init's std (or NaN/inf) are what a blown-up training leaves
+# (SGD at lr 9.5: 7.6e10x); training on from them shows nothing, so runs start from a fresh init
+BLOWN_UP = 1e3
 
 
 def diagnose(model, x, y=None, *, validation_data=None, loss=None, optimizer=None, lr=None,
@@ -117,9 +121,10 @@ def _diagnose(model, x, y, validation_data, loss, optimizer, lr, epochs, batch_s
                   given_train_loss=given_train_loss,
                   baseline_loss=baseline_loss(profile, task, train_profile, y_train))
 
-    ev.fresh_start = not profile.weights_finite
+    scale = weight_scale(profile.weighted_layers)
+    ev.fresh_start = not profile.weights_finite or not np.isfinite(scale) or scale >= BLOWN_UP
     if ev.fresh_start:
-        say("the given weights hold NaN/inf: every run starts from a fresh standard init")
+        say("the given weights hold NaN/inf or blew up: every run starts from a fresh standard init")
     steps_per_epoch = max(1, math.ceil(len(x_train) / batch_size))
     spec = TrainSpec(x=x_train, y=y_train, x_val=x_val, y_val=y_val, task=task,
                      n_classes=n_classes, epochs=epochs or budget.epochs_for(steps_per_epoch),

@@ -55,8 +55,8 @@ class Evidence:
     control_val: dict[str, PredictionSummary] = field(default_factory=dict)
     experiments: dict[str, dict] = field(default_factory=dict)  # name -> result, see experiments/
     run_error: str | None = None  # why the recorded run failed ("Type: message"), if it did
-    # the given weights hold NaN/inf (the user's training blew up): every run starts from a fresh
-    # standard init with the user's settings instead, to reproduce what happened
+    # the given weights hold NaN/inf, or are 1000x a standard init's scale (the user's training
+    # blew up): every run starts from a fresh standard init with the user's settings instead
     fresh_start: bool = False
 
     @property

@@ -10,6 +10,7 @@ from ._signals import global_gradient_norm, relative_gradients
 
 INIT_GRADIENT = 10.0  # ||grad|| / ||weights|| of the worst layer at the first step (healthy: <= 3.0)
 GROWTH = 100.0  # largest global gradient norm in the run / its first-step value (healthy: <= 30)
+EARLY_NAN = 5  # NaN/inf by this step: too fast for too-large steps to have compounded; clip decides
 CLIP = "clip"
 # controls that data rules run when inputs/targets are off scale: if one fixes training too, the
 # data are the cause and the huge gradients their mechanism
@@ -24,7 +25,8 @@ class ExplodingGradients(Rule):
     Reads the per-layer gradient norms of the recorded run. Suspicious: at the first step
     (before any update) some layer's gradient is over 10x the norm of its weights (healthy
     nets measured here: at most 3x), *and* training then breaks: the loss or a gradient becomes
-    NaN/inf, or gradient norms grow over 100x. It then trains the same copy at the same learning
+    NaN/inf, or gradient norms grow over 100x; or the loss is NaN/inf within 5 steps, whatever
+    the start (too soon for too large steps to compound). It then trains the same copy at the same learning
     rate with the global gradient norm clipped to 1.0: if that run stays finite and predicts
     clearly better, the gradients are confirmed as the cause.
 
@@ -80,7 +82,8 @@ class ExplodingGradients(Rule):
                  "nonfinite_grad_step": nonfinite_grad}
         unstable = run.nonfinite_step is not None or nonfinite_grad is not None or growth >= GROWTH
         facts["unstable"] = unstable
-        facts["exploding"] = unstable and (not np.isfinite(worst) or worst >= INIT_GRADIENT)
+        early = run.nonfinite_step is not None and run.nonfinite_step <= EARLY_NAN
+        facts["exploding"] = unstable and (not np.isfinite(worst) or worst >= INIT_GRADIENT or early)
         return facts
 
     def wants(self, ev: Evidence) -> set[str]:

@@ -28,7 +28,7 @@ class BadInitScale(Rule):
     A model handed over trained with weights over 5x a standard init is flagged (a warning) when
     a standard init trained the same way predicts clearly better and its weights stay under 5x
     (weights that the training itself grows point to the learning rate instead). A model whose
-    weights are NaN/inf is trained from a standard init with the user's settings: if that run
+    weights are NaN/inf (or 1000x a standard init) is trained from a standard init with the user's settings: if that run
     learns, the starting weights are the likeliest difference (a warning, confidence 0.5).
 
     ## Why is this bad?
@@ -144,17 +144,17 @@ class BadInitScale(Rule):
             evidence, *self._fix(ev, worst), confirmed_by=[REINIT])
 
     def _check_blown_up(self, ev: Evidence):
-        """The given weights are NaN/inf; the recorded run started from a standard init."""
+        """The given weights are NaN/inf or blown up; the recorded run started from a standard init."""
         run = ev.run
         if run is None:
             return None
         if run.nonfinite_step is not None or not learned(ev.trained_val, ev.task):
-            return RuledOut("the given weights are NaN/inf, and a standard init trained with the same "
+            return RuledOut("the given weights are NaN/inf or blown up, and a standard init trained with the same "
                             "settings does not learn either: the settings, not the init, are at fault")
         evidence = {"score": score_of(ev.trained_val, ev.task), "given_weights_finite": False}
         return self.finding(
             "warning", 0.5,
-            f"The weights as given hold NaN/inf: the training that made them blew up. A standard init "
+            f"The weights as given hold NaN/inf or are 1000x a standard init: the training that made them blew up. A standard init "
             f"trained with the same loss, optimizer and learning rate stays finite and reaches "
             f"{fmt_score(evidence['score'], ev.task)}: the starting weights (or how the model was "
             "trained before, if not like this) made the difference.",

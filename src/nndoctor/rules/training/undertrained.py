@@ -17,8 +17,8 @@ class Undertrained(Rule):
     starting weights with the model's own loss, optimizer and learning rate. If the copy learns
     and the given model did not, the model is untrained; if the given model learned a little and
     the copy learns clearly more, training stopped long before converging (an error when the
-    copy is 25 accuracy points or 0.4 R^2 better, else a warning). Weights that hold NaN/inf
-    are not untrained: their training blew up, and this rule stands down.
+    copy is 25 accuracy points or 0.4 R^2 better, else a warning). Weights that hold NaN/inf (or
+    1000x a standard init) are not untrained: their training blew up, and this rule stands down.
 
     ## Why is this bad?
     Freshly initialised weights map every input to near-uniform outputs: the predictions are
@@ -42,7 +42,7 @@ class Undertrained(Rule):
 
     def check(self, ev: Evidence):
         if ev.fresh_start:
-            return RuledOut("the given weights hold NaN/inf: the model was trained, and its training "
+            return RuledOut("the given weights hold NaN/inf or blew up: the model was trained, and its training "
                             "blew up (the other findings say why)")
         given, trained = ev.given_val, ev.trained_val
         steps = ev.run.steps if ev.run else 0
