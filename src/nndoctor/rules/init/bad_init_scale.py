@@ -54,8 +54,8 @@ class BadInitScale(Rule):
         off = []
         for layer in ev.model.weighted_layers:
             w = layer.weight
-            if w.shape[0] < 2 or w.size < 8 or identical_units(w, layer.bias):
-                continue
+            if w.shape[0] < 2 or w.size < 8 or identical_units(w, layer.bias) or not np.std(w) > 0:
+                continue  # identical or constant (zero) kernels are symmetric-init's, not a scale
             ratio = float(np.std(w)) / expected_init_std(w.shape[0], w.shape[1], layer.activation)
             if ratio > TOO_LARGE or ratio < TOO_SMALL:
                 off.append({"layer": layer.name, "std": float(np.std(w)), "ratio_to_standard": ratio})

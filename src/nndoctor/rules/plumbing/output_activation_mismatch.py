@@ -39,7 +39,8 @@ class OutputActivationMismatch(Rule):
     crawls (its loss covered under 75% of the way from the no-learning loss to the floor it
     cannot pass); warnings when it learns anyway. Keras's TensorFlow
     backend repairs softmax/sigmoid + `from_logits=True` inside `fit` (it takes the values
-    before the activation, and warns): there that is reported as info. A sigmoid applied as a
+    before the activation, and warns): there it is a warning of confidence 0.5 (harmless on that
+    backend, a bug on the others). A sigmoid applied as a
     function in a torch `forward()` cannot be told from raw scores and is not detected.
 
     ## Why is this bad?
@@ -182,8 +183,8 @@ class OutputActivationMismatch(Rule):
                      ": it learns, but crawls towards a floor it cannot pass." if crawling else " all the same.")
         fix, fix_code = _fix(kind, ev, act, source)
         seen_in_model = source == "model"
-        if keras_repairs:
-            return self.finding("info", 0.9 if seen_in_model else 0.8, text, facts, fix, fix_code)
+        if keras_repairs:  # harmless here, but a bug all the same: other backends do not repair it
+            return self.finding("warning", 0.5, text, facts, fix, fix_code)
         if copy_learned and not crawling:
             return self.finding("warning", 0.9 if seen_in_model else 0.8, text, facts, fix, fix_code)
         return self.finding("error", 0.95 if seen_in_model else 0.85, text, facts, fix, fix_code)

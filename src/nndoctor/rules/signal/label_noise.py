@@ -19,7 +19,8 @@ class LabelNoise(Rule):
     cross-validated logistic regression or 15-nearest-neighbour vote (whichever predicts the
     held-out folds better), then cleanlab's confident joint, whose off-diagonal
     mass estimates the share of wrong labels (with a Wilson interval) and names the most
-    suspicious examples. Over 15% (interval above 10%) is reported; over 25% is an error.
+    suspicious examples. Over 15% (interval above 10%) is reported as a warning (over 25%:
+    confidence 0.8).
     Classes that truly overlap look like label noise to any estimator, so the message gives
     the estimate, not a verdict on single examples; and when the inputs barely predict the
     labels at all (accuracy under the majority share + 10 points) there is nothing to estimate
@@ -59,7 +60,10 @@ class LabelNoise(Rule):
                           for s in result["most_suspicious"][:3])
         n_features = int(np.prod(ev.train.feature_shape)) if ev.train.feature_shape else 1
         wide = n_features * WIDE > result["n"]  # few samples per feature: out-of-sample probabilities are poor
-        severity = "error" if rate >= VERY_NOISY and not wide else "warning"
+        # a warning however high: classes that truly overlap look the same to cleanlab, and a
+        # model that learns what such data allow is healthy (an error here was the clinic's one
+        # false alarm: overlapping classes estimated 52% "wrong")
+        severity = "warning"
         confidence = 0.35 if wide else (0.8 if rate >= VERY_NOISY else 0.6)
         return self.finding(
             severity, confidence,
