@@ -114,7 +114,7 @@ def live_overhead(repeats: int) -> dict:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "run_overhead.json"))
     args = parser.parse_args(argv)
     live = live_overhead(args.repeats)
