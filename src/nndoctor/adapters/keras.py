@@ -301,13 +301,13 @@ class KerasAdapter(Adapter):
 
     def predict_as_called(self, x: np.ndarray, repeats: int = 2) -> list[np.ndarray]:
         with _rng_kept(0):  # dropout advances seed generators: use a copy, seeded
-            clone = self._clone(TrainSpec(x, x, x, x, "regression", 0, 1, 1))
+            clone = self._prediction_copy(x)
             return [np.concatenate([ops.convert_to_numpy(clone(x[i:i + 1024])).astype(np.float32)
                                     for i in range(0, len(x), 1024)]) for _ in range(repeats)]
 
     def predict_batch_statistics(self, x: np.ndarray) -> np.ndarray:
         with _rng_kept(0):
-            clone = self._clone(TrainSpec(x, x, x, x, "regression", 0, 1, 1))
+            clone = self._prediction_copy(x)
             for layer in _flat_layers(clone):
                 if isinstance(layer, keras.layers.Dropout):
                     layer.rate = 0.0  # training=True below is for the batch-norm layers only
@@ -363,6 +363,11 @@ class KerasAdapter(Adapter):
                     layer.trainable = True
             clone.compile(loss=self.loss_fn, optimizer=self.opt_cls.from_config(config))
             return self._train(clone, spec, lr)
+
+    def _prediction_copy(self, x: np.ndarray):
+        """A copy of the model with its weights, for calls that would change the model's state
+        (training-mode calls move batch-norm statistics and dropout seed generators)."""
+        return self._clone(TrainSpec(x, x, x, x, "regression", 0, 1, 1))
 
     def _clone(self, spec: TrainSpec):
         try:

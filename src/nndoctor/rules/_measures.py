@@ -109,5 +109,10 @@ def weight_scale(layers, weights=None) -> float:
             continue
         if not np.isfinite(w).all():
             return float("nan")
-        ratios.append(float(np.std(w)) / expected_init_std(w.shape[0], w.shape[1], layer.activation))
+        ratios.append(scale_to_standard(w, layer.activation))
     return max(ratios, default=0.0)
+
+
+def scale_to_standard(w: np.ndarray, activation: str | None) -> float:
+    """A (fan_in, units) kernel's std over the std of a standard init of its shape."""
+    return float(np.std(w)) / expected_init_std(w.shape[0], w.shape[1], activation)

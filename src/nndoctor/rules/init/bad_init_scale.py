@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...evidence.model import expected_init_std
 from .._base import Evidence, Rule, RuledOut, fmt_score
-from .._measures import clearly_better, identical_units, learned, score_of, weight_scale
+from .._measures import clearly_better, identical_units, learned, scale_to_standard, score_of, weight_scale
 
 TOO_LARGE, TOO_SMALL = 5.0, 0.2  # weight std as a multiple of the He/Glorot std
 EXTREME = 10.0  # this far off (10x or 0.1x) and fixed by a re-init: ranked above the mechanisms
@@ -56,7 +55,7 @@ class BadInitScale(Rule):
             w = layer.weight
             if w.shape[0] < 2 or w.size < 8 or identical_units(w, layer.bias) or not np.std(w) > 0:
                 continue  # identical or constant (zero) kernels are symmetric-init's, not a scale
-            ratio = float(np.std(w)) / expected_init_std(w.shape[0], w.shape[1], layer.activation)
+            ratio = scale_to_standard(w, layer.activation)
             if ratio > TOO_LARGE or ratio < TOO_SMALL:
                 off.append({"layer": layer.name, "std": float(np.std(w)), "ratio_to_standard": ratio})
         return off

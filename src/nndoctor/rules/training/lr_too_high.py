@@ -144,8 +144,9 @@ class LrTooHigh(Rule):
 
     def check(self, ev: Evidence):
         symptoms = self._symptoms(ev)
-        if symptoms is None and ev.run is not None and ev.data_finite and self._oversized(ev):
-            return self._check_oversized(ev, self._oversized(ev))
+        oversized = self._oversized(ev) if symptoms is None and ev.run is not None and ev.data_finite else None
+        if oversized:
+            return self._check_oversized(ev, oversized)
         if symptoms is None:
             shape = curve_shape(ev.run.epoch_train_loss) if ev.run else None
             if shape is None:
