@@ -11,8 +11,10 @@ from nndoctor import diagnose
 from ..conftest import QUICK, STANDARD, blobs, causes, mlp, setup, split, train
 
 COVERAGE = {
-    "capacity-bottleneck": (["test_experiment_rules::test_one_unit_bottleneck_is_capacity_bottleneck"],
-                            ["test_experiment_rules::test_wide_enough_twin_is_not_a_bottleneck"]),
+    "capacity-bottleneck": (["test_experiment_rules::test_one_unit_bottleneck_is_capacity_bottleneck",
+                             "test_experiment_rules::test_linear_model_on_moons_is_capacity_bottleneck"],
+                            ["test_experiment_rules::test_wide_enough_twin_is_not_a_bottleneck",
+                             "test_experiment_rules::test_linear_model_on_linear_data_is_not_a_bottleneck"]),
     "overfitting": (["test_experiment_rules::test_memorizing_noise_features_is_overfitting"],
                     ["test_experiment_rules::test_wide_enough_twin_is_not_a_bottleneck"]),
     "train-mode-at-inference": (["test_experiment_rules::test_dropout_forced_on_is_train_mode_at_inference",
@@ -47,6 +49,45 @@ def test_wide_enough_twin_is_not_a_bottleneck(framework):
     found = causes(d)
     assert "capacity-bottleneck" not in found and "overfitting" not in found
     assert d.verdict == "healthy", [f.message for f in d.findings]
+
+
+def _linear(framework, n_in, n_out):
+    """A network without a hidden layer, the way a user forgets to add one."""
+    if framework == "torch":
+        import torch
+        torch.manual_seed(0)
+        return torch.nn.Sequential(torch.nn.Linear(n_in, n_out))
+    import keras
+    keras.utils.set_random_seed(0)
+    return keras.Sequential([keras.Input((n_in,)), keras.layers.Dense(n_out)])
+
+
+def _standardized_split(x, y):
+    x = StandardScaler().fit_transform(x).astype(np.float32)
+    return split(x, y.astype(np.int64))
+
+
+def test_linear_model_on_moons_is_capacity_bottleneck(framework):
+    """Two interleaved half-moons: no straight line separates them, a tree does."""
+    from sklearn.datasets import make_moons
+    x_train, x_val, y_train, y_val = _standardized_split(*make_moons(400, noise=0.1, random_state=0))
+    model = _linear(framework, 2, 2)
+    kwargs = setup(framework, model, lr=1e-2)
+    train(framework, model, x_train, y_train, epochs=20, lr=1e-2)
+    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget=STANDARD, **kwargs)
+    assert d.primary_cause == "capacity-bottleneck", [f.message for f in d.findings]
+    assert d.primary.evidence["hidden_layers"] == 0 and d.primary.evidence["baseline"] == "gradient_boosting"
+
+
+def test_linear_model_on_linear_data_is_not_a_bottleneck(framework):
+    """The same linear model where a straight line is all the data needs (overlapping blobs)."""
+    x, y = blobs(200, n_classes=2, n_features=2, seed=3, spread=2.0)
+    x_train, x_val, y_train, y_val = _standardized_split(x, y)
+    model = _linear(framework, 2, 2)
+    kwargs = setup(framework, model, lr=1e-2)
+    train(framework, model, x_train, y_train, epochs=20, lr=1e-2)
+    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget=STANDARD, **kwargs)
+    assert "capacity-bottleneck" not in causes(d), [f.message for f in d.findings]
 
 
 def test_memorizing_noise_features_is_overfitting(framework):

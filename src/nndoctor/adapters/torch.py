@@ -230,10 +230,15 @@ class TorchAdapter(Adapter):
     def _trainable_extra(self) -> dict:
         """Parameter counts the optimizer can reach: ``trainable_params`` (requires_grad) and,
         for an optimizer instance, ``optimizer_param_coverage`` (the share of the model's
-        parameters, by count, that the instance holds)."""
+        parameters, by count, that the instance holds); ``stored_grad_norms``: the norm of the
+        ``.grad`` each weight tensor holds, by parameter name."""
         params = list(self.model.parameters())
         extra = {"trainable_params": sum(p.numel() for p in params if p.requires_grad),
-                 "training_mode": self.model.training}
+                 "training_mode": self.model.training,
+                 # what the user's last backward() left in .grad (read, never cleared): one
+                 # batch's gradient after a normal loop, a growing sum without zero_grad()
+                 "stored_grad_norms": {n: float(p.grad.detach().norm()) for n, p in self.model.named_parameters()
+                                       if p.dim() > 1 and p.grad is not None}}
         if self._covered is not None:
             total = sum(p.numel() for p in params)
             held = sum(p.numel() for p, c in zip(params, self._covered) if c)

@@ -9,6 +9,8 @@ from .._measures import score_of
 
 MIN_PER_CLASS = 20
 MIN_REGRESSION = 30
+FLAT_GAIN = 0.02  # a learning curve gaining less per doubling of the data is flat
+LEARNED_BALANCED = 0.25  # balanced accuracy this far above chance: every class is being learned
 
 
 class TooLittleData(Rule):
@@ -19,8 +21,10 @@ class TooLittleData(Rule):
     20 per class (or 30 samples, or 5 per input feature, for regression) it looks at what the
     data can show: a train/validation gap over 15 points, or a learning curve
     (`learning_curve`: a quarter, half and all of the data) gaining 5+ points per doubling,
-    makes it likely; a validation set too small to tell makes it possible. Small data on which the model demonstrably generalizes
-    (validation interval well above chance) is not reported.
+    makes it likely; a validation set too small to tell makes it possible. Small data on which
+    the model demonstrably generalizes (validation interval well above chance), or on which the
+    learning curve is flat (under 2 points per doubling) while every class is learned (balanced
+    accuracy 25 points above chance; R^2 above 0.3), is not reported.
 
     ## Why is this bad?
     With a handful of examples the network can fit them exactly without learning the rule
@@ -76,6 +80,9 @@ class TooLittleData(Rule):
         gain = curve.get("gain_per_doubling")
         evidence["gain_per_doubling"] = gain
         large_gap = (gap is not None and gap > 0.15) or (gain is not None and gain >= 0.05)
+        if gain is not None and gain < FLAT_GAIN and not large_gap and _learns_every_class(judged, ev):
+            return RuledOut(f"{size_text}, but the learning curve is flat ({gain:+.2f} per doubling of the "
+                            f"data) at validation {fmt_pct(score_of(judged, ev.task))}: more data would add little")
         message = f"Only {size_text}."
         if gain is not None:
             message += f" Each doubling of the training data adds {gain:+.2f} to the validation score."
@@ -88,3 +95,14 @@ class TooLittleData(Rule):
             "warning", 0.75 if large_gap else 0.5, message, evidence,
             "Collect more labelled data (tens per class at least), or use a smaller model with "
             "regularisation; check how the validation score grows with the data size.")
+
+
+def _learns_every_class(judged, ev: Evidence) -> bool:
+    """Better than chance on every class together: balanced accuracy (the mean per-class
+    recall) well above chance, which imbalanced data cannot fake by predicting the majority."""
+    if ev.task == "regression":
+        return (judged.r2 or -1.0) > 0.3
+    recalls = [r for r in (judged.per_class_recall or []) if r is not None]
+    if not recalls:
+        return False
+    return float(np.mean(recalls)) >= 1.0 / len(recalls) + LEARNED_BALANCED

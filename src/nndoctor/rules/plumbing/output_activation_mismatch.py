@@ -37,7 +37,8 @@ class OutputActivationMismatch(Rule):
     when the trained copy learns nothing (no better than the majority class, or its last-epoch
     loss within 10% of the no-learning loss) or, for probabilities passed as logits, when it
     crawls (its loss covered under 75% of the way from the no-learning loss to the floor it
-    cannot pass); warnings when it learns anyway. Keras's TensorFlow
+    cannot pass), or when the user's model as given has learned nothing; warnings when both
+    learn anyway. Keras's TensorFlow
     backend repairs softmax/sigmoid + `from_logits=True` inside `fit` (it takes the values
     before the activation, and warns): there it is a warning of confidence 0.5 (harmless on that
     backend, a bug on the others). A sigmoid applied as a
@@ -185,7 +186,8 @@ class OutputActivationMismatch(Rule):
         seen_in_model = source == "model"
         if keras_repairs:  # harmless here, but a bug all the same: other backends do not repair it
             return self.finding("warning", 0.5, text, facts, fix, fix_code)
-        if copy_learned and not crawling:
+        # the user's own model still at chance: the slowed learning is what they see
+        if copy_learned and not crawling and ev.given_learned:
             return self.finding("warning", 0.9 if seen_in_model else 0.8, text, facts, fix, fix_code)
         return self.finding("error", 0.95 if seen_in_model else 0.85, text, facts, fix, fix_code)
 

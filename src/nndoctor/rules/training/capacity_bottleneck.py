@@ -23,9 +23,11 @@ class CapacityBottleneck(Rule):
     is held back. A hidden layer narrower than the number of classes (or of 1-2 units), or no
     hidden layer at all, names the bottleneck (error); without one the finding is a warning,
     since optimisation or plumbing can block memorizing too.
-    A layer that narrow is named even when 32 samples pass through it, if the copy underfits its
-    full training set and a simple model (logistic/ridge regression, gradient boosting) predicts
-    the validation data clearly better (5 points, beyond the baseline's interval).
+    A layer that narrow, or a model with no hidden layer, is named even when 32 samples pass
+    through it, if a simple model (logistic/ridge regression, gradient boosting) predicts the
+    validation data clearly better than a trained copy (5 points, beyond the baseline's
+    interval); a linear network only when the winner is gradient boosting and the linear
+    baseline does no better than the network.
 
     ## Why is this bad?
     Information squeezed through one unit, or a linear model on a non-linear problem, cannot
@@ -55,6 +57,13 @@ class CapacityBottleneck(Rule):
         return {"overfit_small_batch"} if self._underfits(ev) else set()
 
     def check(self, ev: Evidence):
+        hidden = [layer for layer in ev.model.weighted_layers[:-1]]
+        narrowest = min(hidden, key=lambda layer: layer.units or 0) if hidden else None
+        need = max(ev.n_classes, 3) if ev.task == "classification" else 3
+        if narrowest is None or (narrowest.units or 0) < need:
+            beaten = self._beaten_by_baseline(ev, narrowest, need)
+            if beaten is not None:
+                return beaten
         if not self._underfits(ev):
             return None
         result = ev.experiments.get("overfit_small_batch")
@@ -63,14 +72,7 @@ class CapacityBottleneck(Rule):
         best = result["best_train_score"]
         if best < FITS[ev.task] and len(result["tries"]) < MIN_TRIES:
             return None  # the budget cut the learning rates short: not enough to judge capacity
-        hidden = [layer for layer in ev.model.weighted_layers[:-1]]
-        narrowest = min(hidden, key=lambda layer: layer.units or 0) if hidden else None
-        need = max(ev.n_classes, 3) if ev.task == "classification" else 3
         if best >= FITS[ev.task]:
-            if narrowest is not None and (narrowest.units or 0) < need:
-                beaten = self._beaten_by_baseline(ev, narrowest, need)
-                if beaten is not None:
-                    return beaten
             return RuledOut(f"a copy memorizes {result['n_samples']} samples ({fmt_score(best, ev.task)}): "
                             "capacity is not the limit")
         evidence = {"small_batch_score": best, "tries": result["tries"],
@@ -97,27 +99,52 @@ class CapacityBottleneck(Rule):
                             "Try a wider/deeper model; if that does not help, look at the other findings.")
 
     def _beaten_by_baseline(self, ev: Evidence, narrowest, need: int):
-        """A layer narrower than the task needs, a copy that underfits the full training set, and
-        a simple model that predicts the validation data clearly better: the layer is the limit
-        (32 samples can pass through one unit; hundreds of samples of several classes cannot)."""
+        """A layer narrower than the task needs (or no hidden layer at all) and a simple model
+        that predicts the validation data clearly better: the layer is the limit (32 samples
+        can pass through one unit; hundreds of samples of several classes cannot). A linear
+        network counts as limited only when the winner is the non-linear baseline and the
+        linear baseline does not beat the network: what it lacks is then non-linearity."""
+        if ev.run is None or ev.run.nonfinite_step is not None or not ev.data_finite:
+            return None
         baseline = ev.experiments.get("simple_baseline") or {}
+        models = baseline.get("models") or {}
         best = baseline.get("best_score")
-        model = (baseline.get("models") or {}).get(baseline.get("best")) or {}
         score = score_of(ev.trained_val, ev.task)
         if best is None or score is None or not np.isfinite(score):
             return None
-        low = (model.get("ci95") or [best])[0] if ev.task == "classification" else best - 0.1
-        if not (best >= score + BASELINE_MARGIN[ev.task] and low > score):
+        if not self._clearly_above(ev, models.get(baseline.get("best")) or {}, best, score):
             return None
-        evidence = {"narrowest_layer": narrowest.name, "narrowest_units": narrowest.units,
+        if narrowest is None:
+            linear = next((m for name, m in models.items() if name != "gradient_boosting"), None)
+            linear_score = None if linear is None else linear.get("value", linear.get("r2"))
+            if baseline.get("best") != "gradient_boosting" or (
+                    linear_score is not None and self._clearly_above(ev, linear, linear_score, score)):
+                return None
+        evidence = {"narrowest_layer": narrowest.name if narrowest else None,
+                    "narrowest_units": narrowest.units if narrowest else None,
+                    "hidden_layers": 0 if narrowest is None else len(ev.model.weighted_layers) - 1,
                     "train_score": score_of(ev.trained_train, ev.task), "score": score,
                     "baseline": baseline.get("best"), "baseline_score": best}
+        simple = baseline.get("best", "model").replace("_", " ")
+        facts = (f"a trained copy scores {fmt_score(evidence['train_score'], ev.task)} on its training data "
+                 f"and {fmt_score(score, ev.task)} on validation, while a simple {simple} reaches "
+                 f"{fmt_score(best, ev.task)}")
+        if narrowest is None:
+            return self.finding(
+                "error", 0.7, f"The model has no hidden layer: it is linear. {facts[0].upper()}{facts[1:]} "
+                "and a linear baseline does no better than the network: the mapping is non-linear.",
+                evidence, "Add a hidden layer (e.g. 64 ReLU units).",
+                "nn.Sequential(nn.Linear(n_in, 64), nn.ReLU(), nn.Linear(64, n_out))")
         return self.finding(
             "error", 0.75,
             f"Layer '{narrowest.name}' has {narrowest.units} unit(s) for "
-            f"{f'{ev.n_classes} classes' if ev.n_classes else 'a continuous target'}: a copy fits only {fmt_score(evidence['train_score'], ev.task)} "
-            f"of its training data and predicts {fmt_score(score, ev.task)}, while a simple "
-            f"{baseline.get('best', 'model').replace('_', ' ')} reaches {fmt_score(best, ev.task)}: "
+            f"{f'{ev.n_classes} classes' if ev.n_classes else 'a continuous target'}: {facts}: "
             "everything the network knows passes through that layer.",
             evidence, f"Widen layer '{narrowest.name}' to at least {max(need, 32)} units.",
             f"# layer '{narrowest.name}': {narrowest.units} -> {max(need, 32)} units")
+
+    @staticmethod
+    def _clearly_above(ev: Evidence, model: dict, value: float, score: float) -> bool:
+        """``value`` (a baseline's score) beats ``score`` by the margin and beyond its own interval."""
+        low = (model.get("ci95") or [value])[0] if ev.task == "classification" else value - 0.1
+        return value >= score + BASELINE_MARGIN[ev.task] and low > score

@@ -29,7 +29,9 @@ class LrTooHigh(Rule):
     (detrended std over 3% of its mean and over 2% of the no-learning loss) is suspicious. It then trains the same copy for the
     same steps at lr/10 (lr/100, lr/1000 while the loss still goes NaN): if that run stays
     finite and ends lower (and, for an oscillation, swings less than half as much), the
-    learning rate is confirmed. When the predictions stay usable it is a warning, not an error.
+    learning rate is confirmed. When the predictions stay usable it is a warning, not an error
+    (a regression's predictions jump with its loss), and for a classifier whose accuracy is no
+    worse than the calmer run's, only a remark (info): its predicted classes hold still.
 
     A model handed over already trained shows the LR in its weights instead: weights 10x or more
     the std of a standard init (saturated, overconfident outputs). Then a fresh standard init is
@@ -191,8 +193,12 @@ class LrTooHigh(Rule):
             ev.control_val.get(control_name), ev.trained_val, ev.task, 0.05, 0.05)
         predictions = ("" if harmful else
                        f" The predictions stay usable ({fmt_score(score_of(ev.trained_val, ev.task), ev.task)}), but they jump from step to step.")
+        # a classifier's loss can swing while its predicted classes hold still: when accuracy
+        # is no worse than the calmer run's, the swing is a remark, not a problem
+        severity, confidence = ("error", 0.9) if harmful else (
+            ("info", 0.5) if ev.task == "classification" else ("warning", 0.75))
         return self.finding(
-            "error" if harmful else "warning", 0.9 if harmful else 0.75,
+            severity, confidence,
             what + f" At lr {control.lr_used:g} the same run ends at a tail mean of "
             f"{evidence['control_tail_mean']:.4g} with oscillation "
             f"{100 * (evidence['control_tail_oscillation'] or 0):.1f}%: the learning rate is too high." + predictions,
