@@ -32,7 +32,10 @@ def markdown(result: dict) -> str:
         f"| {_cell(h['p90_ratio'])} |",
         "",
         "Ratio: seconds of `diagnose()` over seconds of one plain training run of the same model "
-        "for the same number of steps as the diagnosis's recorded run, with the user's set-up. "
+        "for the same number of steps as the diagnosis's recorded run, with the user's set-up "
+        f"(median on healthy controls {_cell(h.get('median_ratio_healthy'))}, on faulty scenarios "
+        f"{_cell(h.get('median_ratio_faulty'))}: a faulty model also trains its confirming control and "
+        "two more seeds of the fix). "
         f"In {h['budget_spent']} of {h['scenarios']} diagnoses nndoctor skipped experiments because "
         "its wall-clock budget ran out.",
     ]

@@ -123,6 +123,10 @@ def summarize(records: list[dict]) -> dict:
         "budget_spent": sum(o["budget_spent"] for o in scored),
         "median_seconds": _round(_quantile(seconds, 0.5)), "p90_seconds": _round(_quantile(seconds, 0.9)),
         "median_ratio": _round(_quantile(ratios, 0.5)), "p90_ratio": _round(_quantile(ratios, 0.9)),
+        # a healthy model needs no confirming control and no fix verification (3 more runs)
+        "median_ratio_healthy": _round(_quantile([o["ratio"] for o in healthy if o["ratio"] is not None], 0.5)),
+        "median_ratio_faulty": _round(_quantile([o["ratio"] for o in scored if o["ratio"] is not None
+                                                 and o["cause"] != "healthy"], 0.5)),
     }
     per_cause = []
     for cause in sorted({o["cause"] for o in scored}, key=lambda c: (c != "healthy", c)):

@@ -8,7 +8,7 @@ the control runs short.
 
 import numpy as np
 import pytest
-from sklearn.datasets import load_breast_cancer, load_digits, make_regression
+from sklearn.datasets import load_breast_cancer, load_digits, make_classification, make_regression
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
@@ -22,7 +22,8 @@ COVERAGE = {
     "unscaled-targets": (["test_data_plumbing::test_house_prices_in_dollars_are_unscaled_targets",
                           "test_data_plumbing::test_a_model_trained_on_offset_targets_is_unscaled_targets"],
                          ["test_data_plumbing::test_scaled_or_learnable_targets_are_not_flagged"]),
-    "preprocessing-mismatch": (["test_data_plumbing::test_scaler_not_applied_to_validation_is_mismatch"],
+    "preprocessing-mismatch": (["test_data_plumbing::test_scaler_not_applied_to_validation_is_mismatch",
+                                "test_data_plumbing::test_validation_columns_in_another_order_are_mismatch"],
                                ["test_data_plumbing::test_scaler_applied_to_both_is_not_mismatch"]),
     "sorted-data-split": (["test_data_plumbing::test_argsort_then_tail_split_is_sorted_data_split"],
                           ["test_data_plumbing::test_shuffled_stratified_split_is_not_sorted"]),
@@ -179,6 +180,25 @@ def test_scaler_not_applied_to_validation_is_mismatch(framework):
     assert "looks standardized" in f.message
 
 
+def test_validation_columns_in_another_order_are_mismatch(framework):
+    """Both sets standardized, but the validation file lists its columns in another order:
+    every feature keeps its scale, the correlations between features do not (6 of the 10
+    features are combinations of the other 4, as in real tables)."""
+    x, y = make_classification(600, n_features=10, n_informative=4, n_redundant=6, n_classes=3, random_state=1)
+    x_train, x_val, y_train, y_val = train_test_split(x.astype(np.float32), y, test_size=0.3,
+                                                      random_state=0, stratify=y)
+    x_train, x_val = _standardized(x_train, x_val)
+    x_val = x_val[:, np.random.default_rng(0).permutation(x_val.shape[1])]
+    model = mlp(framework, 10, 3, hidden=32)
+    kwargs = setup(framework, model, lr=1e-3)
+    train(framework, model, x_train, y_train, epochs=20)
+    d = _diagnose(model, x_train, y_train, x_val, y_val, epochs=10, **kwargs)
+    assert d.primary_cause == "preprocessing-mismatch", d.findings
+    f = d.primary
+    assert f.evidence["median_mean_shift_in_train_stds"] <= 1.0 and f.evidence["correlation_change"] >= 0.15
+    assert "another order" in f.message
+
+
 def test_scaler_applied_to_both_is_not_mismatch(framework):
     x_train, x_val, y_train, y_val = _cancer()
     x_train, x_val = _standardized(x_train, x_val)
@@ -186,7 +206,7 @@ def test_scaler_applied_to_both_is_not_mismatch(framework):
     d = _diagnose(model, x_train, y_train, x_val, y_val, epochs=10, **kwargs)
     assert "preprocessing-mismatch" not in causes(d, ("error", "warning", "info"))
     ruled = next(r for r in d.ruled_out if r["cause"] == "preprocessing-mismatch")
-    assert "within classes" in ruled["why"]
+    assert "within classes" in ruled["why"] and "feature correlations change" in ruled["why"]
     assert d.verdict == "healthy", d.findings
 
 

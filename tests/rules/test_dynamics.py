@@ -17,9 +17,11 @@ COVERAGE = {
         [P + "test_trainable_twin_is_not_flagged", P + "test_fine_tuned_head_is_not_flagged",
          P + "test_a_model_that_fits_its_data_exactly_is_not_flagged"]),
     "exploding-gradients": (
-        [P + "test_deep_net_with_large_init_has_exploding_gradients"],
+        [P + "test_deep_net_with_large_init_has_exploding_gradients",
+         P + "test_a_deep_net_trained_to_nan_is_exploding_gradients_when_clipping_fixes_a_fresh_copy"],
         [P + "test_he_init_twin_has_no_exploding_gradients",
-         P + "test_huge_lr_is_lr_too_high_not_exploding_gradients"]),
+         P + "test_huge_lr_is_lr_too_high_not_exploding_gradients",
+         P + "test_a_net_trained_to_nan_that_a_standard_init_fixes_is_not_exploding_gradients"]),
     "vanishing-gradients": (
         [P + "test_deep_sigmoid_stack_has_vanishing_gradients"],
         [P + "test_relu_twin_of_same_depth_does_not_vanish", P + "test_shallow_sigmoid_twin_does_not_vanish"]),
@@ -222,6 +224,33 @@ def test_deep_net_with_large_init_has_exploding_gradients(framework):
 def test_he_init_twin_has_no_exploding_gradients(framework):
     model = deep(framework, 10, gain=1.0)
     d = _diagnose(model, setup(framework, model, optimizer="sgd", lr=0.05))
+    assert "exploding-gradients" not in causes(d, ("error", "warning", "info"))
+    assert _ruled_out(d, "exploding-gradients")
+
+
+def _trained_to_nan(framework, depth, lr):
+    """The user trained a deep ReLU net (1.5x He init) with SGD until its weights went NaN."""
+    x_train, x_val, y_train, y_val = _data()
+    model = deep(framework, depth, gain=1.5)
+    kwargs = setup(framework, model, optimizer="sgd", lr=lr)
+    train(framework, model, x_train, y_train, epochs=20, lr=lr, optimizer="sgd")
+    return diagnose(model, x_train, y_train, validation_data=(x_val, y_val), **RUN, **kwargs)
+
+
+def test_a_deep_net_trained_to_nan_is_exploding_gradients_when_clipping_fixes_a_fresh_copy(framework):
+    """The NaN weights erase the start; from a standard init at the same lr the run still blows
+    up, and clipping the gradient norm alone fixes it."""
+    d = _trained_to_nan(framework, 10, 0.2)
+    assert d.details["fresh_start"] is True
+    assert d.primary_cause == "exploding-gradients", [f.message for f in d.findings]
+    assert d.primary.confirmed_by == ["clip"]
+
+
+def test_a_net_trained_to_nan_that_a_standard_init_fixes_is_not_exploding_gradients(framework):
+    """8 layers at lr 0.12: a standard init trains fine with the user's settings, so nothing
+    explodes in the fresh copy (the init is the likelier culprit)."""
+    d = _trained_to_nan(framework, 8, 0.12)
+    assert d.details["fresh_start"] is True
     assert "exploding-gradients" not in causes(d, ("error", "warning", "info"))
     assert _ruled_out(d, "exploding-gradients")
 

@@ -317,6 +317,27 @@ class TorchAdapter(Adapter):
             "threads": torch.get_num_threads(),
         }
 
+    def batch_gradient_norms(self, x: np.ndarray, y: np.ndarray, batch_size: int, n_batches: int,
+                             seed: int) -> dict[str, list[float]]:
+        """The gradient norm of every weight tensor (dim > 1) on ``n_batches`` random batches at
+        the model's current weights, in training mode, computed on a copy (nothing moves)."""
+        with _rng_kept(seed) as rng, _single_thread():
+            model = copy.deepcopy(self.model)
+            model.train()
+            named = [(n, p) for n, p in model.named_parameters() if p.dim() > 1 and p.requires_grad]
+            norms: dict[str, list[float]] = {n: [] for n, _ in named}
+            for _ in range(n_batches):
+                idx = rng.choice(len(x), size=min(batch_size, len(x)), replace=False)
+                model.zero_grad(set_to_none=True)
+                out = model(torch.as_tensor(x[idx]))
+                loss = self.loss_fn(out, self._target(y[idx], out.shape))
+                if not loss.requires_grad:
+                    break
+                loss.backward()
+                for n, p in named:
+                    norms[n].append(float(p.grad.norm()) if p.grad is not None else 0.0)
+            return norms
+
     # -- training a copy -------------------------------------------------------------------
     def train_copy(self, spec: TrainSpec) -> RunRecord:
         with _rng_kept(spec.seed) as rng, _single_thread():

@@ -38,6 +38,13 @@ class DataProfile:
     class_feature_std: np.ndarray | None = None
     targets: np.ndarray | None = field(default=None, repr=False)  # y as given (any task)
     n_distinct: int | None = None  # distinct (input, target) rows: fewer than n when rows repeat
+    # correlations between flattened features, one (features, features) matrix per class for
+    # classification (a single one for regression), so that a different class mix does not
+    # change them; NaN where a class has under MIN_CORRELATION_ROWS rows or a feature is constant.
+    # None for a single feature or when classes x features^2 exceeds MAX_CORRELATION_VALUES.
+    # ``correlation_rows``: the rows behind each matrix
+    feature_correlation: np.ndarray | None = field(default=None, repr=False)
+    correlation_rows: list[int] | None = None
 
     @property
     def target_shape(self) -> tuple[int, ...] | None:
@@ -141,7 +148,29 @@ def profile_data(x: np.ndarray, y: np.ndarray, task: str, n_classes: int | None)
         **_class_feature_stats(flat, finite_x, labels, counts),
         targets=np.asarray(y),
         n_distinct=len({hash(row.tobytes()) for row in np.hstack([flat, y_flat])}),
+        **_feature_correlation(flat, finite_x.all(axis=1), labels),
     )
+
+
+MAX_CORRELATION_VALUES = 2_000_000
+MIN_CORRELATION_ROWS = 10
+
+
+def _feature_correlation(flat, finite_rows, labels) -> dict:
+    """Per class (or overall) correlation matrices of the features, over rows without NaN."""
+    n_groups = 1 if labels is None else int(labels.max()) + 1 if (labels >= 0).any() else 0
+    if flat.shape[1] < 2 or n_groups == 0 or n_groups * flat.shape[1] ** 2 > MAX_CORRELATION_VALUES:
+        return {}
+    groups = np.zeros(len(flat), dtype=int) if labels is None else labels
+    corr = np.full((n_groups, flat.shape[1], flat.shape[1]), np.nan)
+    rows = []
+    for k in range(n_groups):
+        members = finite_rows & (groups == k)
+        rows.append(int(members.sum()))
+        if rows[-1] >= MIN_CORRELATION_ROWS:
+            with np.errstate(all="ignore"):
+                corr[k] = np.corrcoef(flat[members], rowvar=False)  # NaN for constant features
+    return {"feature_correlation": corr, "correlation_rows": rows}
 
 
 MAX_CLASS_STATS = 2_000_000  # classes x features kept per profile

@@ -14,6 +14,8 @@ MIN_CLASS_N = 5  # samples of a class in each set before its statistics are comp
 SHIFT = 1.0  # median standardized mean difference over features (random splits: <= 0.55)
 LOG2_SCALE = 1.0  # median |log2(std ratio)| over features: 2x (random splits: <= 0.67, 1.6x)
 GAP = {"classification": 0.2, "regression": 0.3}  # train - validation score of the trained copy
+CHANGED_PAIR = 3.0  # a pair's correlation changed: Fisher-z difference over 3 standard errors
+CORRELATION_SHARE = 0.15  # share of changed pairs (same data: <= 0.05; columns reordered: 0.16-0.54)
 
 
 @dataclass
@@ -83,6 +85,29 @@ def feature_shift(train: DataProfile, val: DataProfile) -> FeatureShift | None:
     return FeatureShift(d, r, 0)
 
 
+def correlation_change(train: DataProfile, val: DataProfile) -> float | None:
+    """The share of feature pairs whose correlation differs between the two sets beyond
+    sampling noise: a Fisher-z difference over 3 standard errors, compared class by class
+    (classes present in both with 10+ rows) and weighted by the validation rows. Two samples of
+    the same data give about 0.003 (measured on the clinic's data sets: at most 0.05); columns in
+    another order move every correlated pair (0.16-0.54)."""
+    a, b = train.feature_correlation, val.feature_correlation
+    if a is None or b is None or a.shape[1:] != b.shape[1:]:
+        return None
+    upper = np.triu_indices(a.shape[1], 1)
+    shares, weights = [], []
+    for k in range(min(len(a), len(b))):
+        ra, rb = a[k][upper], b[k][upper]
+        both = np.isfinite(ra) & np.isfinite(rb)
+        if not both.any():
+            continue
+        za, zb = (np.arctanh(np.clip(r[both], -0.999, 0.999)) for r in (ra, rb))
+        se = np.sqrt(1.0 / max(train.correlation_rows[k] - 3, 1) + 1.0 / max(val.correlation_rows[k] - 3, 1))
+        shares.append(float(np.mean(np.abs(za - zb) > CHANGED_PAIR * se)))
+        weights.append(val.correlation_rows[k])
+    return float(np.average(shares, weights=weights)) if shares else None
+
+
 def _standardized(profile: DataProfile) -> bool:
     keep = profile.feature_std > 0
     return bool(keep.any() and np.median(np.abs(profile.feature_mean[keep])) < 0.1
@@ -101,6 +126,10 @@ class PreprocessingMismatch(Rule):
     features moved together, which is what a transform applied to one set only (a scaler fit
     on training data but not applied to validation data, pixels divided by 255 in one of
     them) does; random and class-sorted splits of the same data stay under 0.55 std and 1.6x.
+    Columns in another order keep every scale but move the correlations between features:
+    compared class by class, a pair whose Fisher-z correlation differs by over 3 standard
+    errors has changed; two samples of the same data change at most 5% of the pairs (clinic data
+    sets, 200 splits), reordered columns 16-54% where features correlate; 15% counts.
     It is reported when the model as given, or a trained copy, scores 20 accuracy points (0.3
     R^2) lower on validation than on training data; an error when the validation predictions
     are no better than the majority class (R^2 at most 0.3) while the training ones are.
@@ -135,9 +164,14 @@ class PreprocessingMismatch(Rule):
             return None
         within = " within classes" if shift.classes_compared else ""
         scale_ratio = shift.median_std_ratio
-        if shift.median_smd <= SHIFT and shift.median_log2_scale <= LOG2_SCALE:
+        moved = shift.median_smd > SHIFT or shift.median_log2_scale > LOG2_SCALE
+        correlations = correlation_change(ev.train, ev.val)
+        reordered = correlations is not None and correlations >= CORRELATION_SHARE
+        if not moved and not reordered:
             return RuledOut(f"validation features match the training features{within}: median shift "
-                            f"{shift.median_smd:.2f} training stds, median std ratio {scale_ratio:.2f}x")
+                            f"{shift.median_smd:.2f} training stds, median std ratio {scale_ratio:.2f}x"
+                            + ("" if correlations is None else
+                               f", {100 * correlations:.0f}% of feature correlations change"))
         pairs = {"given": (ev.given_train, ev.given_val), "trained_copy": (ev.trained_train, ev.trained_val)}
         scores = {name: (score_of(t, ev.task), score_of(v, ev.task)) for name, (t, v) in pairs.items()}
         gaps = {name: a - b for name, (a, b) in scores.items()
@@ -146,7 +180,7 @@ class PreprocessingMismatch(Rule):
         evidence = {"median_mean_shift_in_train_stds": shift.median_smd,
                     "max_mean_shift_in_train_stds": float(shift.smd.max()),
                     "median_std_ratio": scale_ratio, "share_of_features_shifted": shift.share_shifted,
-                    "classes_compared": shift.classes_compared,
+                    "classes_compared": shift.classes_compared, "correlation_change": correlations,
                     "train_standardized": _standardized(ev.train), "val_standardized": _standardized(ev.val),
                     "scores": {name: {"train": a, "validation": b} for name, (a, b) in scores.items()}}
         what = (f"Validation features are not on the training scale{within}: a median feature's "
@@ -154,6 +188,12 @@ class PreprocessingMismatch(Rule):
                 f"(up to {shift.smd.max():.3g}), and its std is {scale_ratio:.3g}x the training std; "
                 f"{100 * shift.share_shifted:.0f}% of {shift.smd.size} features moved (expected for two "
                 f"samples of the same data: under {SHIFT:g} std and {2 ** LOG2_SCALE:g}x).")
+        if not moved:
+            what = (f"Validation features relate to each other differently from training features: "
+                    f"{100 * correlations:.0f}% of feature pairs{within} correlate differently beyond "
+                    f"sampling noise (two samples of the same data: under 5%), while each feature's scale "
+                    f"matches (median shift {shift.median_smd:.2f} training stds). The columns are in "
+                    "another order, or encoded differently.")
         if evidence["train_standardized"] != evidence["val_standardized"]:
             which = ("training", "validation") if evidence["train_standardized"] else ("validation", "training")
             what += f" The {which[0]} data looks standardized, the {which[1]} data does not."
@@ -161,6 +201,10 @@ class PreprocessingMismatch(Rule):
                "training, validation and prediction data.")
         fix_code = ("scaler = sklearn.preprocessing.StandardScaler().fit(x_train); "
                     "x_train, x_val = scaler.transform(x_train), scaler.transform(x_val)")
+        if not moved:
+            fix = ("Select the validation (and prediction) columns by name, in the training order, and "
+                   "encode them the same way.")
+            fix_code = "x_val = df_val[train_columns].to_numpy()"
         if worst is None or gaps[worst] < GAP[ev.task]:
             return self.finding("info", 0.4, what + " The model still scores about as well on validation "
                                 "as on training data.", evidence, fix, fix_code)

@@ -10,6 +10,7 @@ from .._measures import clearly_better, learned, score_of
 MAX_SCALE = 10.0  # largest max(|mean|, std) of a feature (standardized: 1, iris: 5.8, raw digits: 12.1)
 MAX_SPREAD = 100.0  # largest / smallest feature scale (standardized: 1, iris: 4.9, breast cancer: 2.3e5)
 CONTROL = "standardize-x"
+MARGIN = {"classification": 0.05, "regression": 0.1}  # accuracy points (beyond the interval) / R^2
 
 
 def feature_scales(ev: Evidence) -> np.ndarray | None:
@@ -28,7 +29,7 @@ class UnscaledInputs(Rule):
     Measures each training feature's scale, max(|mean|, std). When the largest is over 10, or
     the largest and smallest non-constant scales are over 100x apart, it trains the same copy
     for the same steps on inputs standardized with the training statistics. Only if that run
-    predicts clearly better (10 accuracy points beyond the interval, or R^2 +0.2) is the scale
+    predicts clearly better (5 accuracy points beyond the interval, or R^2 +0.1) is the scale
     reported: a model that learns well from raw features is left alone. It is an error when
     the copy on raw features does not learn at all, or standardizing gains 25 points / 0.4 R^2.
 
@@ -65,9 +66,9 @@ class UnscaledInputs(Rule):
 
     @staticmethod
     def _room_to_gain(ev: Evidence) -> bool:
-        """Whether a control could still be clearly better (10 points / 0.2 R^2 below perfect)."""
+        """Whether a control could still be clearly better (5 points / 0.1 R^2 below perfect)."""
         score = score_of(ev.trained_val, ev.task)
-        return score is None or not np.isfinite(score) or score < (0.9 if ev.task == "classification" else 0.8)
+        return score is None or not np.isfinite(score) or score < 1.0 - MARGIN[ev.task]
 
     def wants(self, ev: Evidence) -> set[str]:
         return {CONTROL} if (ev.run is not None and self._suspicious(ev) is not None
@@ -108,7 +109,8 @@ class UnscaledInputs(Rule):
         if control is None:
             return self.finding("info", 0.3, what + " Not confirmed: the standardized control run "
                                 "could not be made.", evidence, fix, fix_code)
-        if not clearly_better(control, ev.trained_val, ev.task):
+        if not clearly_better(control, ev.trained_val, ev.task, margin_acc=MARGIN["classification"],
+                              margin_r2=MARGIN["regression"]):
             run = ev.controls.get(CONTROL)
             if run is not None and run.stopped_early:
                 return self.finding("info", 0.3, what + f" Not confirmed: the standardized control run "

@@ -6,8 +6,8 @@ import numpy as np
 
 from .._base import Evidence, Rule, RuledOut
 
-ACCUMULATED = 20.0  # stored .grad over a fresh batch gradient (normal loops measured: 0.4-3.9x)
-FIRST_STEPS = 3  # recorded gradient steps at the start of the copy, near the given weights
+ACCUMULATED = 20.0  # stored .grad over the largest of 8 fresh batch gradients (see docs/measurements.md)
+FRESH = "fresh_gradients"
 
 
 class GradientAccumulation(Rule):
@@ -19,10 +19,10 @@ class GradientAccumulation(Rule):
     each weight's `.grad` holds the last batch's gradient. Without it, `.grad` is the sum of
     every batch's gradient since the start (or since the last clear). The rule reads the
     `.grad` the user's model carries (without touching it) and compares its norm, layer by
-    layer, with the gradient of a fresh batch at the same weights (the first steps of the
-    recorded run, where nndoctor clears gradients every step). Normal loops measured on 25
-    clinic models: 0.4x-3.9x (a smaller or last partial batch gives a noisier gradient). At
-    20x or more the gradients were accumulated: an error. PyTorch only (Keras clears
+    layer, with the largest gradient of 8 fresh batches at the same weights
+    (`fresh_gradients`, on a copy). A normal loop's last batch falls within that spread, or
+    near it when it was a small partial batch. At 20x or more the gradients were accumulated:
+    an error. PyTorch only (Keras clears
     gradients itself); silent when the model carries no gradients or the given weights blew up.
     A loop that clears once per epoch leaves the sum of one epoch, often under 20x: not seen
     here, but `nndoctor run` sees the missing clear in the loop itself (RUN002).
@@ -49,30 +49,38 @@ class GradientAccumulation(Rule):
     cause = "gradient-accumulation"
     summary = "the model's stored gradients are many times one batch's gradient: zero_grad() is missing"
 
-    def check(self, ev: Evidence):
+    def _stored(self, ev: Evidence) -> dict | None:
         stored = ev.model.extra.get("stored_grad_norms")
-        run = ev.run
-        if not stored or run is None or ev.fresh_start or not run.grad_norm:
+        return stored if stored and not ev.fresh_start and ev.data_finite else None
+
+    def wants(self, ev: Evidence) -> set[str]:
+        return {FRESH} if self._stored(ev) else set()
+
+    def check(self, ev: Evidence):
+        stored = self._stored(ev)
+        fresh = ev.experiments.get(FRESH) or {}
+        if not stored or not fresh.get("max"):
             return None
-        ratios = {}
-        for name, norm in stored.items():
-            fresh = [g for g in run.grad_norm.get(name, [])[:FIRST_STEPS] if np.isfinite(g)]
-            if fresh and np.isfinite(norm):
-                ratios[name] = norm / max(float(np.median(fresh)), 1e-12)
+        ratios = {name: norm / max(fresh["max"][name], 1e-12) for name, norm in stored.items()
+                  if name in fresh["max"] and np.isfinite(norm)}
         if not ratios:
             return None
         worst = max(ratios, key=ratios.get)
         ratio = ratios[worst]
         if ratio < ACCUMULATED:
-            return RuledOut(f"the gradients the model holds are at most {ratio:.2g}x a fresh batch "
-                            f"gradient (layer '{worst}'; accumulated from {ACCUMULATED:g}x)")
-        evidence = {"stored_grad_norm": stored[worst], "fresh_grad_norm": stored[worst] / ratio,
-                    "ratio": ratio, "layer": worst, "ratios": ratios}
+            return RuledOut(f"the gradients the model holds are at most {ratio:.2g}x the largest of "
+                            f"{fresh['batches']} fresh batch gradients (layer '{worst}'; accumulated from "
+                            f"{ACCUMULATED:g}x)")
+        largest = fresh["max"][worst]
+        evidence = {"stored_grad_norm": stored[worst], "fresh_grad_norm_max": largest,
+                    "fresh_grad_norm_median": fresh["median"][worst], "ratio": ratio, "layer": worst,
+                    "ratios": ratios}
         return self.finding(
             "error", 0.85,
-            f"The gradient stored in '{worst}' has norm {stored[worst]:.3g}, {ratio:.3g}x the gradient of "
-            f"a fresh batch at the same weights ({stored[worst] / ratio:.3g}): the training loop adds each "
-            "batch's gradient to the last ones instead of clearing them, so every step is larger than "
-            "the one before.",
+            f"The gradient stored in '{worst}' has norm {stored[worst]:.3g}, {ratio:.3g}x the largest "
+            f"gradient of {fresh['batches']} fresh batches at the same weights ({largest:.3g}): the "
+            "training loop adds each batch's gradient to the last ones instead of clearing them, so "
+            "every step is larger than the one before.",
             evidence, "Call optimizer.zero_grad() before every loss.backward().",
-            "optimizer.zero_grad()\nloss = loss_fn(model(xb), yb)\nloss.backward()\noptimizer.step()")
+            "optimizer.zero_grad()\nloss = loss_fn(model(xb), yb)\nloss.backward()\noptimizer.step()",
+            confirmed_by=[FRESH])

@@ -18,7 +18,8 @@ class NoSignal(Rule):
     reaches R^2 under 0.3, it runs two experiments: the same training on randomly permuted
     labels (`shuffled_label_control`) and scikit-learn baselines on the same split
     (`simple_baseline`: logistic/ridge regression and gradient boosting). If the real labels
-    do no better than shuffled ones (within 5 points) and no baseline beats chance either (not
+    do no better than shuffled ones or the majority class, whichever is higher (within 5 points;
+    R^2 0 for regression), and no baseline beats chance either (not
     in accuracy, and not by 15 points of balanced accuracy, which catches minority classes that
     carry signal on imbalanced data; nor cross-validated within the training data, which a
     validation set prepared differently cannot hide), the labels carry no signal the inputs
@@ -75,7 +76,10 @@ class NoSignal(Rule):
         if baseline_learns:
             return RuledOut(f"a simple baseline ({baseline.get('best')}) reaches "
                             f"{fmt_score(baseline.get('best_score'), ev.task)}: the data has signal")
-        if shuffled is None or real - shuffled > SAME:
+        # what no information at all reaches: the shuffled run, or always the majority class
+        # (R^2 0), whichever is higher; one shuffled run can land below the majority share
+        uninformed = None if shuffled is None else max(shuffled, _majority(ev))
+        if uninformed is None or real - uninformed > SAME:
             return RuledOut(f"real labels {fmt_score(real, ev.task)} vs shuffled {fmt_score(shuffled, ev.task)}")
         return self.finding(
             "error", 0.9,
@@ -87,3 +91,9 @@ class NoSignal(Rule):
             "column is the right one.",
             "assert (features.index == labels.index).all()",
             confirmed_by=["shuffled_label_control", "simple_baseline"])
+
+
+def _majority(ev: Evidence) -> float:
+    """The score of always predicting the majority class (R^2 of the mean: 0)."""
+    acc = ev.trained_val.accuracy if ev.trained_val is not None else None
+    return acc.majority if ev.task == "classification" and acc is not None else 0.0

@@ -30,8 +30,9 @@ class LrTooHigh(Rule):
     same steps at lr/10 (lr/100, lr/1000 while the loss still goes NaN): if that run stays
     finite and ends lower (and, for an oscillation, swings less than half as much), the
     learning rate is confirmed. When the predictions stay usable it is a warning, not an error
-    (a regression's predictions jump with its loss), and for a classifier whose accuracy is no
-    worse than the calmer run's, only a remark (info): its predicted classes hold still.
+    (a regression's predictions jump with its loss), and for a classifier whose loss only
+    oscillates and whose accuracy is no worse than the calmer run's, a remark (info): its
+    predicted classes hold still. A loss that diverged stays a warning.
 
     A model handed over already trained shows the LR in its weights instead: weights 10x or more
     the std of a standard init (saturated, overconfident outputs). Then a fresh standard init is
@@ -195,8 +196,8 @@ class LrTooHigh(Rule):
                        f" The predictions stay usable ({fmt_score(score_of(ev.trained_val, ev.task), ev.task)}), but they jump from step to step.")
         # a classifier's loss can swing while its predicted classes hold still: when accuracy
         # is no worse than the calmer run's, the swing is a remark, not a problem
-        severity, confidence = ("error", 0.9) if harmful else (
-            ("info", 0.5) if ev.task == "classification" else ("warning", 0.75))
+        quiet = ev.task == "classification" and symptoms["kind"] == "oscillation"
+        severity, confidence = ("error", 0.9) if harmful else (("info", 0.5) if quiet else ("warning", 0.75))
         return self.finding(
             severity, confidence,
             what + f" At lr {control.lr_used:g} the same run ends at a tail mean of "
