@@ -43,7 +43,8 @@ class ExplodingGradients(Rule):
     the given weights blew up (NaN/inf), the start that made them is lost and the copy restarts
     from a standard init: then an unstable copy is enough to run the clip control, and only a
     clipped run that fixes training about as well as any other control (within 5 points / 0.1
-    R^2) reports the gradients.
+    R^2) reports the gradients, at confidence 0.7: below a confirmed lr-too-high, since the
+    start that would tell the two apart is gone.
 
     ## Why is this bad?
     A gradient many times larger than the weights makes one step replace the weights with
@@ -164,8 +165,10 @@ class ExplodingGradients(Rule):
                             "it as well as other controls do: too large steps, not exploding gradients "
                             "(see lr-too-high)")
         if fixed:
+            # with the start erased, the clip control is the only evidence: a confirmed
+            # lr-too-high (0.9) ranks above it
             return self.finding(
-                "error", 0.95,
+                "error", 0.7 if facts["erased_start"] else 0.95,
                 what + f" The same training at the same lr with the gradient norm clipped to 1.0 stays "
                 f"finite and reaches {fmt_score(evidence['clipped_score'], ev.task)} (vs "
                 f"{fmt_score(evidence['score'], ev.task)}): the gradients, not the learning rate, are at fault.",
