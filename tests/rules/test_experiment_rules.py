@@ -195,3 +195,36 @@ def test_torch_model_left_in_training_mode_is_train_mode_at_inference():
     finding = next(f for f in d.findings if f.cause == "train-mode-at-inference")
     assert finding.evidence["where"] == "as plain calls"
     assert model.training  # left as found
+
+
+def test_few_conv_filters_are_not_named_a_bottleneck_by_a_baseline_alone():
+    """A simple model beats the network by 17 points: a 4-unit dense layer for 10 classes is the
+    bottleneck, 4 conv filters are not (each filter passes on a whole feature map)."""
+    from types import SimpleNamespace
+
+    from nndoctor.evidence.model import LayerInfo
+    from nndoctor.evidence.outputs import PredictionSummary
+    from nndoctor.evidence.stats import accuracy_report
+    from nndoctor.rules.training.capacity_bottleneck import CapacityBottleneck
+
+    def summary(correct, n=200):
+        y = np.arange(n) % 10
+        report = accuracy_report(y, np.where(np.arange(n) < correct, y, (y + 1) % 10), 10, majority=0.1)
+        return PredictionSummary(accuracy=report, predicted_histogram=None, per_class_recall=None,
+                                 mean_entropy=None, all_outputs_equal=False, nonfinite_outputs=0)
+
+    baseline = {"best": "gradient_boosting", "best_score": 0.97,
+                "models": {"logistic_regression": {"value": 0.93, "ci95": [0.89, 0.96]},
+                           "gradient_boosting": {"value": 0.97, "ci95": [0.94, 0.99]}}}
+    answers = {}
+    for kind in ("conv", "dense"):
+        layers = [LayerInfo("hidden", kind, units=4, weight=np.ones((16, 4))),
+                  LayerInfo("out", "dense", units=10, weight=np.ones((4, 10)))]
+        ev = SimpleNamespace(model=SimpleNamespace(weighted_layers=layers, n_params=100), n_classes=10,
+                             task="classification", run=SimpleNamespace(nonfinite_step=None), data_finite=True,
+                             experiments={"simple_baseline": baseline}, trained_val=summary(160),
+                             trained_train=summary(198))
+        answers[kind] = CapacityBottleneck().check(ev)
+    assert answers["dense"] is not None and answers["dense"].cause == "capacity-bottleneck"
+    assert answers["dense"].evidence["narrowest_units"] == 4
+    assert answers["conv"] is None  # the copy fits its training data: nothing to say

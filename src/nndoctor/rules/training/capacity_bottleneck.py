@@ -23,7 +23,7 @@ class CapacityBottleneck(Rule):
     is held back. A hidden layer narrower than the number of classes (or of 1-2 units), or no
     hidden layer at all, names the bottleneck (error); without one the finding is a warning,
     since optimisation or plumbing can block memorizing too.
-    A layer that narrow, or a model with no hidden layer, is named even when 32 samples pass
+    A dense layer that narrow, or a model with no hidden layer, is named even when 32 samples pass
     through it, if a simple model (logistic/ridge regression, gradient boosting) predicts the
     validation data clearly better than a trained copy (5 points, beyond the baseline's
     interval); a linear network only when the winner is gradient boosting and the linear
@@ -57,11 +57,15 @@ class CapacityBottleneck(Rule):
         return {"overfit_small_batch"} if self._underfits(ev) else set()
 
     def check(self, ev: Evidence):
-        hidden = [layer for layer in ev.model.weighted_layers[:-1]]
+        hidden = ev.model.weighted_layers[:-1]
         narrowest = min(hidden, key=lambda layer: layer.units or 0) if hidden else None
         need = max(ev.n_classes, 3) if ev.task == "classification" else 3
-        if narrowest is None or (narrowest.units or 0) < need:
-            beaten = self._beaten_by_baseline(ev, narrowest, need)
+        # a dense layer's units are all it passes on; a conv layer's channels are multiplied
+        # by the positions, so a few filters are no bottleneck by themselves
+        narrow_dense = [layer for layer in hidden if layer.kind == "dense" and (layer.units or 0) < need]
+        if not hidden or narrow_dense:
+            beaten = self._beaten_by_baseline(
+                ev, min(narrow_dense, key=lambda layer: layer.units or 0) if narrow_dense else None, need)
             if beaten is not None:
                 return beaten
         if not self._underfits(ev):
