@@ -47,8 +47,13 @@ class CapacityBottleneck(Rule):
     cause = "capacity-bottleneck"
     summary = "the model cannot memorize 32 samples at any of four learning rates"
 
+    @staticmethod
+    def _judgeable(ev: Evidence) -> bool:
+        """A recorded run that stayed finite, on finite data: its copy's scores mean something."""
+        return ev.run is not None and ev.run.nonfinite_step is None and ev.data_finite
+
     def _underfits(self, ev: Evidence) -> bool:
-        if ev.run is None or ev.run.nonfinite_step is not None or not ev.data_finite:
+        if not self._judgeable(ev):
             return False
         train = score_of(ev.trained_train, ev.task)
         return train is not None and np.isfinite(train) and train < FITS[ev.task]
@@ -108,7 +113,7 @@ class CapacityBottleneck(Rule):
         can pass through one unit; hundreds of samples of several classes cannot). A linear
         network counts as limited only when the winner is the non-linear baseline and the
         linear baseline does not beat the network: what it lacks is then non-linearity."""
-        if ev.run is None or ev.run.nonfinite_step is not None or not ev.data_finite:
+        if not self._judgeable(ev):
             return None
         baseline = ev.experiments.get("simple_baseline") or {}
         models = baseline.get("models") or {}
