@@ -18,13 +18,16 @@ COVERAGE = {
          P + "test_a_model_that_fits_its_data_exactly_is_not_flagged"]),
     "exploding-gradients": (
         [P + "test_deep_net_with_large_init_has_exploding_gradients",
-         P + "test_a_deep_net_trained_to_nan_is_exploding_gradients_when_clipping_fixes_a_fresh_copy"],
+         P + "test_a_deep_net_trained_to_nan_is_exploding_gradients_when_clipping_fixes_a_fresh_copy",
+         P + "test_a_net_trained_to_nan_whose_fresh_copy_dies_instead_is_exploding_gradients"],
         [P + "test_he_init_twin_has_no_exploding_gradients",
          P + "test_huge_lr_is_lr_too_high_not_exploding_gradients",
          P + "test_a_net_trained_to_nan_that_a_standard_init_fixes_is_not_exploding_gradients"]),
     "vanishing-gradients": (
-        [P + "test_deep_sigmoid_stack_has_vanishing_gradients"],
-        [P + "test_relu_twin_of_same_depth_does_not_vanish", P + "test_shallow_sigmoid_twin_does_not_vanish"]),
+        [P + "test_deep_sigmoid_stack_has_vanishing_gradients",
+         P + "test_deep_narrow_tanh_stack_with_small_weights_loses_its_signal"],
+        [P + "test_relu_twin_of_same_depth_does_not_vanish", P + "test_shallow_sigmoid_twin_does_not_vanish",
+         P + "test_deep_narrow_tanh_twin_with_glorot_init_keeps_its_signal"]),
     "dead-relu": (
         [P + "test_negative_bias_init_is_dead_relu"],
         [P + "test_zero_bias_twin_is_not_dead_relu"]),
@@ -249,6 +252,38 @@ def test_a_deep_net_trained_to_nan_is_exploding_gradients_when_clipping_fixes_a_
     assert d.primary_cause in {"exploding-gradients", "lr-too-high"}
 
 
+def test_a_net_trained_to_nan_whose_fresh_copy_dies_instead_is_exploding_gradients(framework):
+    """SGD with momentum 0.9 at lr 0.1 blew the user's 10-layer net (1.5x He) up to NaN. From a
+    standard init the same steps kill the copy's ReLUs instead of blowing up; clipping fixes
+    it, so the gradients are named, not the dead units (a consequence, not what the user saw)."""
+    x_train, x_val, y_train, y_val = _data()
+    model = deep(framework, 10, gain=1.5, width=16)
+    if framework == "torch":
+        import torch
+        torch.manual_seed(0)
+        optimizer, loss = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9), torch.nn.CrossEntropyLoss()
+        x, y = torch.tensor(x_train, dtype=torch.float32), torch.tensor(y_train)
+        for _ in range(20):
+            order = torch.randperm(len(x))
+            for i in range(0, len(x), 32):
+                batch = order[i:i + 32]
+                optimizer.zero_grad()
+                loss(model(x[batch]), y[batch]).backward()
+                optimizer.step()
+        kwargs = {"loss": loss, "optimizer": optimizer}
+    else:
+        import keras
+        model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1, momentum=0.9),
+                      loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+        model.fit(x_train, y_train, epochs=20, batch_size=32, verbose=0)
+        kwargs = {}
+    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), **RUN, **kwargs)
+    assert d.details["fresh_start"] is True
+    assert d.primary_cause == "exploding-gradients", [f.message for f in d.findings]
+    assert d.primary.confirmed_by == ["clip"]
+    assert "does not learn" in d.primary.message
+
+
 def test_a_net_trained_to_nan_that_a_standard_init_fixes_is_not_exploding_gradients(framework):
     """8 layers at lr 0.12: a standard init trains fine with the user's settings, so nothing
     explodes in the fresh copy (the init is the likelier culprit)."""
@@ -289,6 +324,25 @@ def test_relu_twin_of_same_depth_does_not_vanish(framework):
 
 def test_shallow_sigmoid_twin_does_not_vanish(framework):
     model = deep(framework, 2, act="sigmoid")
+    d = _diagnose(model, setup(framework, model, optimizer="sgd", lr=0.1))
+    assert "vanishing-gradients" not in causes(d, ("error", "warning", "info"))
+    assert _ruled_out(d, "vanishing-gradients")
+
+
+def test_deep_narrow_tanh_stack_with_small_weights_loses_its_signal(framework):
+    # 14 tanh layers of 8 units at half a Glorot std: the forward signal shrinks layer by layer,
+    # so the last layer's gradient is tiny too and the first/last gradient ratio looks normal
+    model = deep(framework, 14, act="tanh", gain=0.5, width=8)
+    d = _diagnose(model, setup(framework, model, optimizer="sgd", lr=0.1))
+    assert d.primary_cause == "vanishing-gradients"
+    finding = d.primary
+    assert finding.severity == "error"
+    assert finding.evidence["gradient_ratio"] > 1e-3
+    assert finding.evidence["spread_ratio"] < 1e-3
+
+
+def test_deep_narrow_tanh_twin_with_glorot_init_keeps_its_signal(framework):
+    model = deep(framework, 14, act="tanh", gain=1.0, width=8)
     d = _diagnose(model, setup(framework, model, optimizer="sgd", lr=0.1))
     assert "vanishing-gradients" not in causes(d, ("error", "warning", "info"))
     assert _ruled_out(d, "vanishing-gradients")

@@ -141,7 +141,7 @@ def layer_activity(values: np.ndarray, activation: str | None) -> LayerActivity:
     a = np.asarray(values, dtype=np.float64).reshape(len(values), -1)
     finite = a[np.isfinite(a).all(axis=1)] if a.size else a
     if finite.size == 0:
-        return LayerActivity(math.nan, math.nan, None, None)
+        return LayerActivity(math.nan, math.nan, None, None, None, activation)
     dead = saturated = None
     if activation in RELU_LIKE:
         dead = float(np.mean(np.all(finite <= 0, axis=0)))
@@ -149,7 +149,8 @@ def layer_activity(values: np.ndarray, activation: str | None) -> LayerActivity:
         saturated = float(np.mean(np.abs(finite) > 0.99))
     elif activation in {"sigmoid", "hard_sigmoid"}:
         saturated = float(np.mean((finite < 0.01) | (finite > 0.99)))
-    return LayerActivity(float(finite.mean()), float(finite.std()), dead, saturated)
+    spread = float(finite.std(axis=0).mean()) if len(finite) > 1 else None
+    return LayerActivity(float(finite.mean()), float(finite.std()), dead, saturated, spread, activation)
 
 
 def probe_snapshot(step: int, activations: dict[str, tuple[np.ndarray, str | None]],

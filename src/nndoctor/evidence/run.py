@@ -15,6 +15,8 @@ class LayerActivity:
     std: float
     dead_fraction: float | None  # units that are 0 for every probe sample (ReLU-like layers)
     saturated_fraction: float | None  # outputs at a sigmoid/tanh rail (|tanh|>0.99, sigmoid<0.01 or >0.99)
+    spread: float | None = None  # how much the output varies with the input: per-unit std over samples, averaged
+    activation: str | None = None  # the nonlinearity this output has passed through (None: a linear output)
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._base import Evidence, Rule, RuledOut, fmt_pct
-from .._measures import score_of
+from .._measures import learned, score_of
 
 MIN_PER_CLASS = 20
 MIN_REGRESSION = 30
@@ -101,7 +101,7 @@ def _learns_every_class(judged, ev: Evidence) -> bool:
     """Better than chance on every class together: balanced accuracy (the mean per-class
     recall) well above chance, which imbalanced data cannot fake by predicting the majority."""
     if ev.task == "regression":
-        return (judged.r2 or -1.0) > 0.3
+        return learned(judged, ev.task)
     recalls = [r for r in (judged.per_class_recall or []) if r is not None]
     if not recalls:
         return False

@@ -41,7 +41,8 @@ class ExplodingGradients(Rule):
     training as well, the data scale is the cause and this is only a warning. Gradients that
     grow while the copy still learns (Adam copes with large gradients) are not reported. When
     the given weights blew up (NaN/inf), the start that made them is lost and the copy restarts
-    from a standard init: then an unstable copy is enough to run the clip control, and only a
+    from a standard init: then a copy that is unstable, or that does not learn (from the milder
+    start the same steps may kill its ReLUs instead), is enough to run the clip control, and only a
     clipped run that fixes training about as well as any other control (within 5 points / 0.1
     R^2) reports the gradients, at confidence 0.7: below a confirmed lr-too-high, since the
     start that would tell the two apart is gone.
@@ -91,9 +92,11 @@ class ExplodingGradients(Rule):
         early = run.nonfinite_step is not None and run.nonfinite_step <= EARLY_NAN
         large_start = not np.isfinite(worst) or worst >= INIT_GRADIENT or early
         # weights that blew up erase the user's start (the copy restarts from a standard init):
-        # then the clip control alone tells exploding gradients from too large steps
-        facts["erased_start"] = bool(ev.fresh_start and unstable and not large_start)
-        facts["exploding"] = unstable and (large_start or facts["erased_start"])
+        # then the clip control alone tells exploding gradients from too large steps. The copy
+        # need not blow up again: from the milder start, the same steps may kill its ReLUs instead
+        facts["failing"] = not learned(ev.trained_val, ev.task)
+        facts["erased_start"] = bool(ev.fresh_start and (unstable or facts["failing"]) and not large_start)
+        facts["exploding"] = (unstable and large_start) or facts["erased_start"]
         return facts
 
     def wants(self, ev: Evidence) -> set[str]:
@@ -115,7 +118,7 @@ class ExplodingGradients(Rule):
         lr = ev.run.lr_used
         start = (f"at the first step the largest gradient is {facts['start_grad_to_weight']:.3g}x its "
                  f"layer's weight norm (layer '{facts['worst_layer']}')")
-        if not facts["unstable"]:
+        if not facts["unstable"] and not facts["erased_start"]:
             return RuledOut(f"gradients stay bounded: {start}, and the gradient norm of all layers "
                             f"grows at most {facts['grad_growth']:.3g}x (exploding from {GROWTH:g}x, or NaN)")
         if not facts["exploding"]:
@@ -182,6 +185,8 @@ class ExplodingGradients(Rule):
 
     @staticmethod
     def _instability(facts: dict) -> str:
+        if not facts["unstable"]:
+            return "the copy stays finite but does not learn"
         if facts["nonfinite_loss_step"] is not None:
             return f"the loss becomes NaN/inf at step {facts['nonfinite_loss_step']}"
         if facts["nonfinite_grad_step"] is not None:

@@ -5,12 +5,15 @@ from __future__ import annotations
 import numpy as np
 
 from .._base import Evidence, Rule, RuledOut, fmt_pct, fmt_score
-from .._measures import learned, score_of
+from .._measures import identical_units, learned, scale_to_standard, score_of
 from ._signals import dead_relu_layers, kernel_changes, layer_series, relative_gradients
 
 VANISHED = 1e-3  # first layer's relative gradient / the last layer's (healthy nets: 0.01 and up)
 MIN_LAYERS = 3  # weighted layers: a 2-layer net has no depth for gradients to die in
 SATURATING = {"sigmoid", "tanh", "hard_sigmoid"}
+COLLAPSED = 1e-3  # faintest deeper hidden output's spread over samples / the first one's, at the start (healthy: 0.017 and up)
+MIN_HIDDEN = 3  # hidden nonlinear outputs needed to speak of the signal dying out with depth
+STANDARD_SCALE = (0.2, 5.0)  # weight std / a He/Glorot init's: outside it, bad-init-scale (IS001) speaks
 
 
 class VanishingGradients(Rule):
@@ -24,6 +27,15 @@ class VanishingGradients(Rule):
     He init: 0.4), gradients vanish. The message adds how little the early weights changed and
     how many units sit at a sigmoid/tanh rail on the probe batch. It is an error when the copy
     does not learn, a warning when it learns while its first layer stays practically frozen.
+
+    The ratio misses one form: when the forward signal itself dies out with depth (small
+    weights through many tanh/sigmoid layers), the last layer's inputs are almost the same
+    for every sample, so its gradient is tiny too and the ratio looks normal. So the rule also
+    reads the probe batch at the start of the recorded run: if a deeper hidden output
+    varies with the input under 1/1000 as much as the first hidden output (healthy nets
+    measured here: 0.017 or more; 14 tanh layers of 8 units at 0.35x He: 1e-4), the copy does
+    not learn, and every layer's weights are within 0.2x-5x of a He/Glorot init (further off
+    is bad-init-scale's), it is an error too.
     Zero gradients behind dead ReLU units are left to dead-relu (GD004), and NaN gradients to
     exploding-gradients (GD002).
 
@@ -71,6 +83,9 @@ class VanishingGradients(Rule):
                             "(or the layer frozen), which is not vanishing (see parameters-not-updating)")
         ratio = g_first / g_last
         if ratio >= VANISHED:
+            collapse = _forward_collapse(ev)
+            if collapse is not None and collapse["spread_ratio"] < COLLAPSED and not learned(ev.trained_val, ev.task):
+                return self._collapsed(ev, collapse, ratio)
             return RuledOut(f"the first layer's relative gradient is {ratio:.2g}x the last layer's "
                             f"(vanishing below {VANISHED:g}x)")
         changes = dict((layer.name, change) for layer, change in kernel_changes(ev))
@@ -105,6 +120,19 @@ class VanishingGradients(Rule):
         return RuledOut(f"the first layer's relative gradient is {ratio:.2g}x the last layer's, but the "
                         f"early layers still move and the copy learns ({fmt_score(score, ev.task)})")
 
+    def _collapsed(self, ev: Evidence, collapse: dict, gradient_ratio: float):
+        score = score_of(ev.trained_val, ev.task)
+        evidence = dict(collapse, gradient_ratio=gradient_ratio, score=score)
+        message = (f"The signal dies out on its way through {collapse['hidden_outputs']} hidden layers "
+                   f"({'/'.join(collapse['activations'])}): at the start of training the output of "
+                   f"'{collapse['faintest_layer']}' varies with the input {collapse['spread_ratio']:.2g}x as "
+                   f"much as the first hidden output '{collapse['first_layer']}' (healthy nets measured here: "
+                   "0.017 or more). The last layer sees almost the same features for every sample, and the "
+                   "gradients flowing back shrink through the same layers. The first/last gradient ratio "
+                   f"({gradient_ratio:.2g}) does not show it, since the last layer's gradient is tiny too. "
+                   f"The copy does not learn ({fmt_score(score, ev.task)}).")
+        return self.finding("error", 0.7, message, evidence, *self._fix(ev), confirmed_by=["recorded_run"])
+
     @staticmethod
     def _saturation(run) -> float | None:
         """Share of sigmoid/tanh outputs at a rail on the last probe, over all such layers."""
@@ -123,3 +151,30 @@ class VanishingGradients(Rule):
         if ev.framework == "keras":
             return fix, 'layers.Dense(units, activation="relu", kernel_initializer="he_normal")'
         return fix, "nn.Linear(n_in, n_out), nn.ReLU()  # instead of nn.Sigmoid(); nn.init.kaiming_normal_(linear.weight)"
+
+
+def _forward_collapse(ev: Evidence) -> dict | None:
+    """How much the faintest deeper hidden output varies with the input, relative to the first hidden
+    output, on the probe batch at the start of the recorded run; None where it cannot be read
+    or where a layer's weights are identical or far from a standard init (another rule's)."""
+    for layer in ev.model.weighted_layers:
+        w = layer.weight
+        if w is None or w.ndim != 2 or w.shape[0] < 2 or w.size < 8:
+            continue
+        if identical_units(w, layer.bias) or not np.std(w) > 0:
+            return None
+        scale = scale_to_standard(w, layer.activation)
+        if not STANDARD_SCALE[0] <= scale <= STANDARD_SCALE[1]:
+            return None
+    if not ev.run.probes or ev.run.probes[0].step != 0:
+        return None
+    entries = list(ev.run.probes[0].layers.items())[:-1]  # the output layer (or its own softmax) is not hidden
+    hidden = [(name, a) for name, a in entries
+              if a.activation is not None and a.spread is not None and np.isfinite(a.spread)]
+    if len(hidden) < MIN_HIDDEN or not hidden[0][1].spread > 0:
+        return None
+    faintest_name, faintest = min(hidden[1:], key=lambda item: item[1].spread)
+    return {"first_layer": hidden[0][0], "faintest_layer": faintest_name, "hidden_outputs": len(hidden),
+            "first_spread": hidden[0][1].spread, "faintest_spread": faintest.spread,
+            "spread_ratio": faintest.spread / hidden[0][1].spread,
+            "activations": sorted({a.activation for _, a in hidden})}
