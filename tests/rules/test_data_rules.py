@@ -108,3 +108,35 @@ def _separable_imbalanced():
     x = np.concatenate([rng.normal(0, 1, (380, 4)), rng.normal(4, 1, (40, 4))]).astype(np.float32)
     y = np.r_[np.zeros(380, int), np.ones(40, int)]
     return split(x, y, 1)
+
+
+def _small_data_evidence(per_class_recall, gain_per_doubling):
+    """Stub evidence for DA002: 12 training samples per class, a copy at 67% on 30 validation
+    samples (too few to be sure it generalizes), 8 points between train and validation."""
+    from types import SimpleNamespace
+
+    from nndoctor.evidence.outputs import PredictionSummary
+    from nndoctor.evidence.stats import accuracy_report
+
+    y = np.arange(30) % 3
+    judged = PredictionSummary(accuracy=accuracy_report(y, np.where(np.arange(30) < 20, y, (y + 1) % 3), 3),
+                               predicted_histogram=None, per_class_recall=per_class_recall,
+                               mean_entropy=None, all_outputs_equal=False, nonfinite_outputs=0)
+    return SimpleNamespace(
+        task="classification", judged=judged, val=SimpleNamespace(n=30),
+        train=SimpleNamespace(n=36, feature_shape=(4,), min_class_count=12, class_counts=[12, 12, 12]),
+        run=SimpleNamespace(train_metric=[0.75], val_metric=[0.67]),
+        experiments={"learning_curve": {"gain_per_doubling": gain_per_doubling}})
+
+
+def test_a_flat_learning_curve_on_which_every_class_is_learned_rules_out_too_little_data():
+    from nndoctor.rules._base import RuledOut
+    from nndoctor.rules.data.too_little_data import TooLittleData
+
+    flat_every_class = TooLittleData().check(_small_data_evidence([0.7, 0.6, 0.7], 0.01))
+    assert isinstance(flat_every_class, RuledOut) and "flat" in flat_every_class.why
+    # the same flat curve with one class never learned, or a curve that still climbs: reported
+    flat_one_class_missed = TooLittleData().check(_small_data_evidence([0.9, 0.6, 0.0], 0.01))
+    assert flat_one_class_missed.cause == "too-little-data"
+    climbing = TooLittleData().check(_small_data_evidence([0.7, 0.6, 0.7], 0.08))
+    assert climbing.cause == "too-little-data" and climbing.severity == "warning"
