@@ -89,8 +89,9 @@ def setup(framework, model, *, loss="cross_entropy", optimizer="adam", lr=1e-3):
 
 
 def train(framework, model, x, y, *, epochs, lr=1e-3, optimizer="adam", loss="cross_entropy",
-          batch_size=32, seed=0):
-    """Train the user's model itself (the way a user would, before asking for a diagnosis)."""
+          batch_size=32, seed=0, shuffle=True):
+    """Train the user's model itself (the way a user would, before asking for a diagnosis);
+    ``shuffle=False`` takes the batches in the data's order every epoch."""
     if framework == "torch":
         import torch
         from torch import nn
@@ -100,7 +101,7 @@ def train(framework, model, x, y, *, epochs, lr=1e-3, optimizer="adam", loss="cr
         xt = torch.as_tensor(x)
         yt = torch.as_tensor(y)
         for _ in range(epochs):
-            order = torch.randperm(len(xt))
+            order = torch.randperm(len(xt)) if shuffle else torch.arange(len(xt))
             for i in range(0, len(xt), batch_size):
                 idx = order[i:i + batch_size]
                 opt.zero_grad()
@@ -108,7 +109,7 @@ def train(framework, model, x, y, *, epochs, lr=1e-3, optimizer="adam", loss="cr
                 opt.step()
         model.eval()
         return
-    model.fit(x, y, epochs=epochs, batch_size=batch_size, verbose=0)
+    model.fit(x, y, epochs=epochs, batch_size=batch_size, verbose=0, shuffle=shuffle)
 
 
 def assert_same(a, b, path="fingerprint"):

@@ -32,7 +32,7 @@ from .rules._measures import weight_scale
 
 DEFAULT_BATCH_SIZE = 32
 PROBE_SIZE = 64
-MAX_EXPERIMENT_ROUNDS = 3
+MAX_EXPERIMENT_ROUNDS = 6  # control rounds first, then experiment rounds
 # weights this many times a standard init's std (or NaN/inf) are what a blown-up training leaves
 # (SGD at lr 9.5: 7.6e10x); training on from them shows nothing, so runs start from a fresh init
 BLOWN_UP = 1e3
@@ -189,10 +189,12 @@ def _diagnose(model, x, y, validation_data, loss, optimizer, lr, epochs, batch_s
         wanted -= set(ev.controls) | set(ev.experiments)
         if not wanted or run is None:
             break
-        # one-setting control runs first: each answers one rule's question in one run, while an
-        # experiment (e.g. overfit_small_batch: 4 runs) answers a broader one; when time runs
-        # out, the later ones are skipped
-        dispatch(sorted(wanted, key=lambda name: (name in EXPERIMENTS, name)))
+        # one-setting control runs first, in rounds of their own until no rule asks for another:
+        # each answers one rule's question in one run (and may lead to the next, e.g. reinit
+        # then reinit+standardize-y), while an experiment (overfit_small_batch: 4 runs) answers
+        # a broader one; when time runs out, the later ones are skipped
+        controls = sorted(name for name in wanted if name not in EXPERIMENTS)
+        dispatch(controls or sorted(wanted))
 
     findings, ruled_out = [], []
     for rule in rules:

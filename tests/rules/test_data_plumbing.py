@@ -25,8 +25,10 @@ COVERAGE = {
     "preprocessing-mismatch": (["test_data_plumbing::test_scaler_not_applied_to_validation_is_mismatch",
                                 "test_data_plumbing::test_validation_columns_in_another_order_are_mismatch"],
                                ["test_data_plumbing::test_scaler_applied_to_both_is_not_mismatch"]),
-    "sorted-data-split": (["test_data_plumbing::test_argsort_then_tail_split_is_sorted_data_split"],
-                          ["test_data_plumbing::test_shuffled_stratified_split_is_not_sorted"]),
+    "sorted-data-split": (["test_data_plumbing::test_argsort_then_tail_split_is_sorted_data_split",
+                           "test_data_plumbing::test_sorted_training_data_trained_in_order_is_sorted_data_split"],
+                          ["test_data_plumbing::test_shuffled_stratified_split_is_not_sorted",
+                           "test_data_plumbing::test_sorted_training_data_trained_shuffled_is_not_flagged"]),
 }
 DIAGNOSE = {"budget": QUICK, "seed": 0}  # `epochs` fixes the length of the run
 
@@ -246,3 +248,34 @@ def test_shuffled_stratified_split_is_not_sorted(framework):
     ruled = next(r for r in d.ruled_out if r["cause"] == "sorted-data-split")
     assert "class shares agree" in ruled["why"]
     assert d.verdict == "healthy", d.findings
+
+
+def _sorted_training_model(framework, shuffle):
+    """A sound stratified split, the training half then sorted by label ("grouped for
+    readability"), and the user's own training with or without shuffled batches."""
+    x, y = _digits_scaled(n=1797)
+    x_train, x_val, y_train, y_val = train_test_split(x, y, test_size=0.3, random_state=0, stratify=y)
+    order = np.argsort(y_train, kind="stable")  # about 4 batches of 32 in a row hold one digit
+    x_train, y_train = x_train[order], y_train[order]
+    model = mlp(framework, 64, 10, hidden=32)
+    kwargs = setup(framework, model, optimizer="sgd", lr=0.1)
+    train(framework, model, x_train, y_train, epochs=5, optimizer="sgd", lr=0.1, shuffle=shuffle)
+    return _diagnose(model, x_train, y_train, x_val, y_val, epochs=5, **kwargs)
+
+
+def test_sorted_training_data_trained_in_order_is_sorted_data_split(framework):
+    # single-class batches: the model ends up predicting the last digits it saw
+    d = _sorted_training_model(framework, shuffle=False)
+    assert d.primary_cause == "sorted-data-split", d.findings
+    f = d.primary
+    assert f.evidence["kind"] == "sorted-batches" and f.confirmed_by == ["in-order"]
+    assert f.evidence["given_score"] < 0.5 < 0.8 < f.evidence["shuffled_score"]
+    assert f.evidence["in_order_score"] < 0.6
+    assert f.evidence["given_top_class"] == 9  # the last digit of every epoch
+
+
+def test_sorted_training_data_trained_shuffled_is_not_flagged(framework):
+    d = _sorted_training_model(framework, shuffle=True)
+    assert "sorted-data-split" not in causes(d, ("error", "warning", "info"))
+    ruled = next(r for r in d.ruled_out if r["cause"] == "sorted-data-split")
+    assert "shuffled batches" in ruled["why"]

@@ -32,6 +32,7 @@ class TrainSpec:
     recording (control runs only need the loss and metrics). ``clip_norm`` clips the
     global gradient norm before each step; ``unfreeze`` makes every parameter trainable and
     builds the optimizer over all of them (frozen layers and a mis-built optimizer undone).
+    ``shuffle=False`` trains on the batches in the data's own order, every epoch.
     ``lr_schedule`` sets the learning rate before every step (`scheduled_lr`; an LR range test
     sweeps it); ``stop_divergence`` ends training mid-epoch once the smoothed loss passes that
     multiple of its best (`DivergenceWatch`). Without them the rate is the optimizer's own.
@@ -54,6 +55,7 @@ class TrainSpec:
     target_scale: tuple | None = None  # (mean, std) when y was standardized for this run
     clip_norm: float | None = None  # clip the global gradient norm to this before each step
     unfreeze: bool = False  # train every parameter, with an optimizer over all of them
+    shuffle: bool = True  # False: every epoch takes the batches in the data's own order
     # per-step learning rate: (start, end), exponential over total_steps, or a function step -> lr
     lr_schedule: tuple | Callable | None = None
     stop_divergence: float | None = None  # stop once the smoothed batch loss > this x its best

@@ -586,7 +586,8 @@ class _Recorder(keras.callbacks.Callback):
 
 
 def _fit_data(spec: TrainSpec) -> dict:
-    """``fit`` arguments for the training data, reshuffled every epoch, reproducibly.
+    """``fit`` arguments for the training data, reshuffled every epoch, reproducibly (or in
+    the data's own order, with ``spec.shuffle`` False).
 
     On TensorFlow, Keras's own ``shuffle=True`` repeats one permutation in every epoch once a
     global seed is set (its seeded shuffle op restarts with each epoch's iterator): a seeded
@@ -594,6 +595,8 @@ def _fit_data(spec: TrainSpec) -> dict:
     The torch backend's loader draws a new permutation per epoch from torch's RNG.
     """
     x, y = _as_input(spec.x), _as_input(spec.y)
+    if not spec.shuffle:
+        return {"x": x, "y": y, "batch_size": spec.batch_size, "shuffle": False}
     if keras.backend.backend() != "tensorflow":
         return {"x": x, "y": y, "batch_size": spec.batch_size, "shuffle": True}
     import tensorflow as tf

@@ -365,7 +365,7 @@ class TorchAdapter(Adapter):
         step = 0
         for epoch in range(1, spec.epochs + 1):
             model.train()
-            order = rng.permutation(len(x))
+            order = rng.permutation(len(x)) if spec.shuffle else np.arange(len(x))
             epoch_losses, epoch_sizes = [], []
             for i in range(0, len(x), spec.batch_size):
                 idx = order[i:i + spec.batch_size]

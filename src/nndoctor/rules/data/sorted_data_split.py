@@ -6,13 +6,14 @@ import numpy as np
 from scipy.stats import chi2_contingency
 
 from .._base import Evidence, Rule, RuledOut, fmt_pct
-from .._measures import learned, score_of
+from .._measures import clearly_better, learned, score_of
 
 MAX_TV = 0.4  # total variation between the class shares (stratified: 0, random: <= 0.37, sorted: >= 0.47)
 MAX_P = 1e-4  # chi-square p that both share one class distribution (random: >= 0.004, sorted: <= 1e-16)
 MIN_UNSEEN = 0.1  # share of validation samples whose class never occurs in training
 SEVERE_UNSEEN = 0.2  # ... so many that validation accuracy cannot exceed 80%: an error
 SORTED_RUN = 0.9  # share of neighbouring samples with the same label (shuffled: sum of p_k^2)
+IN_ORDER = "in-order"  # the control trained on the batches in the data's own order
 
 
 def _class_shift(ev: Evidence) -> dict | None:
@@ -51,6 +52,15 @@ class SortedDataSplit(Rule):
     the validation score is no better than the majority class while the training score is;
     otherwise a warning, since the validation score then describes only some classes.
 
+    When the classes of both sets agree but the training labels come in runs, the split is
+    sound and the danger is in the batches: trained in that order without shuffling, each
+    batch holds one class and the model ends up predicting the last classes it saw. A copy is
+    then trained on the batches in the data's own order (`in-order`) and compared with the
+    recorded run (shuffled): only if the order clearly hurts (10 points beyond the interval)
+    *and* the model as given scores clearly below the shuffled copy is it reported, since a
+    model that scores well was trained on shuffled batches, whatever order the arrays are in;
+    an error when the model as given learned nothing or trails the shuffled copy by 25 points.
+
     ## Why is this bad?
     A model cannot predict a class it never saw in training, and a validation set of one
     class measures only that class: validation accuracy is 0 or meaningless while training
@@ -74,15 +84,34 @@ class SortedDataSplit(Rule):
     cause = "sorted-data-split"
     summary = "training and validation hold different classes: data sorted by label and split in order"
 
+    @staticmethod
+    def _shares_agree(shift: dict | None) -> bool:
+        return shift is None or (shift["val_share_unseen"] < MIN_UNSEEN and (
+            shift["total_variation"] <= MAX_TV or shift["p_same_distribution"] >= MAX_P))
+
+    @staticmethod
+    def _sorted_training(ev: Evidence) -> bool:
+        runs = ev.train.label_run_fraction
+        return (ev.task == "classification" and runs is not None and runs >= SORTED_RUN
+                and sum(c > 0 for c in ev.train.class_counts or []) > 1)
+
+    def wants(self, ev: Evidence) -> set[str]:
+        if ev.run is None or not self._sorted_training(ev):
+            return set()
+        shift = _class_shift(ev) if ev.val_source == "given" else None
+        return {IN_ORDER} if self._shares_agree(shift) else set()
+
     def check(self, ev: Evidence):
-        if ev.task != "classification" or ev.val_source != "given":
+        if ev.task != "classification":
             return None
-        shift = _class_shift(ev)
+        shift = _class_shift(ev) if ev.val_source == "given" else None
+        if self._shares_agree(shift) and self._sorted_training(ev) and IN_ORDER in ev.controls:
+            return self._sorted_batches(ev)
         if shift is None:
             return None
         tv, p = shift["total_variation"], shift["p_same_distribution"]
         unseen = shift["unseen_in_train"]
-        if shift["val_share_unseen"] < MIN_UNSEEN and (tv <= MAX_TV or p >= MAX_P):
+        if self._shares_agree(shift):
             return RuledOut(f"training and validation class shares agree: total variation {tv:.2f}, "
                             f"p = {p:.2g} for one shared distribution")
         # runs say "sorted" only in a set with 2+ classes (one class is one run however it is ordered)
@@ -116,3 +145,46 @@ class SortedDataSplit(Rule):
             "same proportion; shuffle the training batches every epoch.",
             "x_train, x_val, y_train, y_val = sklearn.model_selection.train_test_split("
             "x, y, test_size=0.2, shuffle=True, stratify=y)")
+
+    def _sorted_batches(self, ev: Evidence):
+        """Training labels in runs: does training in that order explain the model as given?"""
+        control, in_order = ev.controls.get(IN_ORDER), ev.control_val.get(IN_ORDER)
+        runs, expected = ev.train.label_run_fraction, ev.train.expected_run_fraction
+        sorted_text = (f"the training labels come in runs ({fmt_pct(runs)} of neighbouring samples share a "
+                       f"label; shuffled: {fmt_pct(expected)})")
+        if control is None or in_order is None or control.nonfinite_step is not None:
+            return None
+        scores = {"in_order_score": score_of(in_order, ev.task), "shuffled_score": score_of(ev.trained_val, ev.task),
+                  "given_score": score_of(ev.given_val, ev.task)}
+        if not clearly_better(ev.trained_val, in_order, ev.task):
+            return RuledOut(f"{sorted_text}, but a copy trained on the batches in that order scores "
+                            f"{fmt_pct(scores['in_order_score'])}, no clearly worse than shuffled "
+                            f"({fmt_pct(scores['shuffled_score'])}): the order does not matter here")
+        if not clearly_better(ev.trained_val, ev.given_val, ev.task):
+            return RuledOut(f"{sorted_text}, and trained in that order a copy scores "
+                            f"{fmt_pct(scores['in_order_score'])} (shuffled: {fmt_pct(scores['shuffled_score'])}); "
+                            f"but the model as given scores {fmt_pct(scores['given_score'])}: it was trained on "
+                            "shuffled batches")
+        histogram = ev.given_val.predicted_histogram if ev.given_val is not None else None
+        evidence = {"kind": "sorted-batches", "train_label_run_fraction": runs, "shuffled_run_fraction": expected,
+                    **scores}
+        message = (f"The training data is sorted by label: {sorted_text}. Trained on the batches in that "
+                   f"order, without shuffling, each batch holds one class, and a copy scores "
+                   f"{fmt_pct(scores['in_order_score'])}; shuffled, the same training scores "
+                   f"{fmt_pct(scores['shuffled_score'])}. The model as given scores "
+                   f"{fmt_pct(scores['given_score'])}, like a model trained in order")
+        if histogram and sum(histogram) > 0:
+            top = int(np.argmax(histogram))
+            evidence["given_top_class"], evidence["given_top_share"] = top, histogram[top] / sum(histogram)
+            message += f"; it predicts class {top} for {fmt_pct(evidence['given_top_share'])} of validation"
+        # reproduced by the in-order run, this outranks the generic "a trained copy does better"
+        # (undertrained, 0.9)
+        severe = not learned(ev.given_val, ev.task) or clearly_better(ev.trained_val, ev.given_val, ev.task,
+                                                                        margin_acc=0.25)
+        return self.finding(
+            "error" if severe else "warning", 0.95 if severe else 0.85, message + ".", evidence,
+            "Shuffle the training batches every epoch (torch `DataLoader(..., shuffle=True)`; Keras "
+            "`fit(..., shuffle=True)`, the default, or `dataset.shuffle(len(x))`).",
+            "loader = torch.utils.data.DataLoader(train_set, batch_size=32, shuffle=True)" if ev.framework == "torch"
+            else "model.fit(x_train, y_train, shuffle=True)  # and no tf.data pipeline without .shuffle()",
+            confirmed_by=[IN_ORDER])

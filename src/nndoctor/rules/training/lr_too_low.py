@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from .._base import Evidence, Rule, RuledOut, fmt_score
 from .._measures import clearly_better, curve_shape, learned, score_of
 from .lr_too_high import range_test, wants_range_test
 
 LADDER = ("lr*10", "lr*100", "lr*1000")
+ROOM = {"classification": 0.10, "regression": 0.20}  # what clearly_better asks of a faster run
 MOVED = 0.3  # a run whose loss fell by less than this share of its start got nowhere
 
 
@@ -24,7 +27,8 @@ class LrTooLow(Rule):
     and is still falling in its last third (more than 3% across it), or has fallen by less than
     30% overall, is suspicious. The same copy is then trained for the same steps at lr*10 (then
     lr*100, lr*1000 while the loss had fallen less than 30% and stays finite): only if a run predicts clearly better
-    (10 accuracy points beyond the interval, or R^2 +0.2) is the learning rate reported.
+    (10 accuracy points beyond the interval, or R^2 +0.2) is the learning rate reported, so a
+    copy already above 90% accuracy (R^2 0.8) is ruled out without that run.
     A slow but adequate learning rate is not reported: the measurement decides, not the curve.
     When the faster run predicts better but still learns nothing (below the majority class, or
     R^2 under 0.3), the finding's confidence drops to 0.5: the LR is not the whole story.
@@ -57,9 +61,16 @@ class LrTooLow(Rule):
             return None  # it moved, and has stopped moving: converged, not slow
         return shape
 
+    @staticmethod
+    def _room_to_gain(ev: Evidence) -> bool:
+        """Whether a faster run could still predict clearly better (10 points / 0.2 R^2 more):
+        a copy above 90% accuracy (R^2 0.8) has no room, and its control would cost a run."""
+        score = score_of(ev.trained_val, ev.task)
+        return score is None or not np.isfinite(score) or score <= 1.0 - ROOM[ev.task]
+
     def wants(self, ev: Evidence) -> set[str]:
         shape = self._suspicious(ev)
-        if shape is None:
+        if shape is None or not self._room_to_gain(ev):
             return set()
         return self._ladder(ev, shape) or wants_range_test(self, ev)
 
@@ -92,6 +103,10 @@ class LrTooLow(Rule):
             return None
         if shape is None:
             return RuledOut("the loss is not in a slow steady descent at the end of training")
+        if not self._room_to_gain(ev):
+            return RuledOut(f"the loss still falls at lr {ev.run.lr_used:g}, but the copy already reaches "
+                            f"{fmt_score(score_of(ev.trained_val, ev.task), ev.task)}: a faster LR could not "
+                            "predict clearly better")
         name = self._best_control(ev)
         if name is None:
             return None
