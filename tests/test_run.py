@@ -38,6 +38,7 @@ EXPECTED = {
     "keras_accuracy_on_regression": ("wrong-metric", "PL005"),
     "keras_healthy_regression": ("healthy", None),
     "torch_healthy_functional": ("healthy", None),
+    "keras_scaler_skipped_at_test": ("preprocessing-mismatch", "DA006"),
 }
 
 
@@ -224,6 +225,27 @@ def test_keras_fit_is_recorded_and_restored():
     assert rec.model is model and rec.batch_size == 5 and rec.validation_split == 0.25
     x_train, _, (x_val, _) = rec.data()
     assert len(x_train) == 15 and len(x_val) == 5
+
+
+def test_keras_evaluate_after_fit_is_the_validation_data_and_restored():
+    """The script's own evaluate(x_test, y_test) is what the model is judged on; fit's internal
+    evaluate calls (its validation_data) are not taken for it."""
+    import keras
+
+    original = keras.Model.evaluate
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    model.compile(optimizer="sgd", loss="mse")
+    x, y = np.random.rand(20, 3), np.random.rand(20, 2)
+    x_test, y_test = np.random.rand(7, 3), np.random.rand(7, 2)
+    with ScriptRecorder() as recorder:
+        model.fit(x, y, epochs=1, batch_size=5, validation_data=(x[:4], y[:4]), verbose=0)
+        (rec,) = recorder.keras.fits.values()
+        assert rec.evaluated is None  # fit's own validation pass
+        model.evaluate(x_test, y_test, verbose=0)
+    assert keras.Model.evaluate is original
+    x_train, _, (x_val, y_val) = rec.data()
+    assert len(x_train) == 20 and np.array_equal(x_val, x_test) and np.array_equal(y_val, y_test)
 
 
 def test_import_nndoctor_imports_no_framework():

@@ -1,5 +1,7 @@
 """What a Keras script trains, seen through a wrapped ``keras.Model.fit``: the model and the
-arguments of its last ``fit`` call. The real ``fit`` runs unchanged."""
+arguments of its last ``fit`` call; and what it is judged on, through a wrapped
+``keras.Model.evaluate``: the arrays of the last ``evaluate(x, y)`` call made outside ``fit``
+(``fit`` calls ``evaluate`` itself for its validation data). The real methods run unchanged."""
 
 from __future__ import annotations
 
@@ -20,12 +22,15 @@ class KerasFitRecord:
     batch_size: int | None = None
     epochs: int | None = None
     fit_calls: int = 0
+    evaluated: tuple | None = None  # (x, y) of the script's last own evaluate call
     notes: list = field(default_factory=list)
 
     def data(self):
         """``(x, y, validation_data)`` as the fit call used them, or None when they are not
         arrays (a dataset or generator). ``validation_split`` takes the *last* fraction, unshuffled,
-        as Keras does."""
+        as Keras does. Data the script evaluated the model on after training (``evaluate(x_test,
+        y_test)``) replaces the validation data: it is what the user judges the model by, and
+        where a preprocessing step skipped at test time shows."""
         try:
             x, y = _array(self.x), _array(self.y)
         except (TypeError, ValueError):
@@ -39,7 +44,19 @@ class KerasFitRecord:
         elif self.validation_split:
             split_at = int(math.floor(len(x) * (1.0 - self.validation_split)))
             x, y, val = x[:split_at], y[:split_at], (x[split_at:], y[split_at:])
-        return x, y, val
+        evaluated = self._evaluated()
+        return x, y, evaluated if evaluated is not None else val
+
+    def _evaluated(self):
+        if self.evaluated is None:
+            return None
+        try:
+            x, y = _array(self.evaluated[0]), _array(self.evaluated[1])
+        except (TypeError, ValueError):
+            return None
+        if x is None or y is None or x.dtype == object or len(x) != len(y) or len(x) == 0:
+            return None
+        return x, y
 
 
 def _array(value):
@@ -55,6 +72,7 @@ class KerasCapture:
         self.fits: dict[int, KerasFitRecord] = {}
         self._restore = None
         self.raised_in_fit = False  # the script's exception came out of a fit call
+        self._in_fit = 0  # fit's own evaluate calls (its validation) are not the script's
 
     def install(self, keras) -> None:
         model_cls = keras.Model
@@ -76,21 +94,41 @@ class KerasCapture:
                 record.fit_calls += 1
             except Exception:  # noqa: BLE001 - recording must never break the user's fit
                 pass
+            capture._in_fit += 1
             try:
                 return original(self, *args, **kwargs)
             except BaseException:
                 capture.raised_in_fit = True
                 raise
+            finally:
+                capture._in_fit -= 1
 
-        fit.__wrapped__ = original
-        fit.__doc__ = original.__doc__
-        model_cls.fit = fit
+        owned_eval = "evaluate" in model_cls.__dict__
+        original_eval = model_cls.evaluate
+        eval_signature = inspect.signature(original_eval)
+
+        def evaluate(self, *args, **kwargs):
+            if not capture._in_fit:
+                try:
+                    a = eval_signature.bind(self, *args, **kwargs).arguments
+                    if a.get("x") is not None and a.get("y") is not None:
+                        record = capture.fits.setdefault(id(self), KerasFitRecord(model=self))
+                        record.evaluated = (a["x"], a["y"])
+                except Exception:  # noqa: BLE001 - recording must never break the user's evaluate
+                    pass
+            return original_eval(self, *args, **kwargs)
+
+        for wrapper, wrapped in ((fit, original), (evaluate, original_eval)):
+            wrapper.__wrapped__ = wrapped
+            wrapper.__doc__ = wrapped.__doc__
+        model_cls.fit, model_cls.evaluate = fit, evaluate
 
         def restore():
-            if owned:
-                model_cls.fit = original
-            else:
-                del model_cls.fit
+            for name, method, was_owned in (("fit", original, owned), ("evaluate", original_eval, owned_eval)):
+                if was_owned:
+                    setattr(model_cls, name, method)
+                else:
+                    delattr(model_cls, name)
         self._restore = restore
 
     def remove(self) -> None:
