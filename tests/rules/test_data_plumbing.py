@@ -279,3 +279,20 @@ def test_sorted_training_data_trained_shuffled_is_not_flagged(framework):
     assert "sorted-data-split" not in causes(d, ("error", "warning", "info"))
     ruled = next(r for r in d.ruled_out if r["cause"] == "sorted-data-split")
     assert "shuffled batches" in ruled["why"]
+
+
+def test_pixels_within_unit_scale_are_not_off_scale_however_small_some_columns_are():
+    """digits / 16: scales from 0.0017 (a nearly constant border pixel) to 0.76, 444x apart; the
+    spread counts only when some feature is at unit scale or beyond (raw breast cancer: 0.001 to
+    4000)."""
+    from types import SimpleNamespace
+
+    from nndoctor.rules.data.unscaled_inputs import UnscaledInputs
+
+    def suspicious(mean, std):
+        train = SimpleNamespace(feature_mean=np.array(mean), feature_std=np.array(std))
+        return UnscaledInputs()._suspicious(SimpleNamespace(train=train, data_finite=True)) is not None
+
+    assert not suspicious([0.76, 0.3, 0.001], [0.25, 0.3, 0.0017])
+    assert suspicious([5.0, 0.3, 0.001], [2.0, 0.3, 0.0017])  # one feature at 5, another at 0.0017
+    assert suspicious([4000.0, 0.3], [300.0, 0.3])

@@ -87,6 +87,27 @@ def test_a_model_trained_at_a_huge_lr_is_lr_too_high_by_its_weights(framework):
     assert finding.confirmed_by == ["reinit+lr/10"]
 
 
+def test_a_model_trained_to_death_at_a_huge_adam_lr_is_lr_too_high_by_its_weights(framework):
+    """Adam at lr 1.0 on digits / 16: the ReLUs die, the model is left at chance with weights
+    20-30x a standard init; a fresh init at lr 0.1 learns (its weights grow too, but a third as
+    much), so the learning rate is named, not the pixels' scale or the dead units."""
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+
+    x, y = load_digits(return_X_y=True)
+    x_train, x_val, y_train, y_val = train_test_split((x / 16).astype(np.float32), y, test_size=0.25,
+                                                      random_state=0)
+    model = mlp(framework, 64, 10, hidden=64)
+    kwargs = setup(framework, model, lr=1.0)
+    train(framework, model, x_train, y_train, epochs=10, lr=1.0)
+    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget=QUICK, epochs=10, **kwargs)
+    assert d.primary_cause == "lr-too-high", [f.message for f in d.findings]
+    finding = d.primary
+    assert finding.evidence["kind"] == "oversized-weights" and finding.evidence["score"] < 0.3
+    assert finding.evidence["calm_score"] > 0.8
+    assert "unscaled-inputs" not in causes(d, ("error", "warning"))
+
+
 def test_a_model_whose_training_blew_up_is_diagnosed_from_a_fresh_start(framework):
     """SGD at lr 200 left NaN weights: training on from them says nothing, a fresh standard
     init with the user's settings reproduces the blow-up."""

@@ -9,6 +9,7 @@ from .._measures import clearly_better, learned, score_of
 
 MAX_SCALE = 10.0  # largest max(|mean|, std) of a feature (standardized: 1, iris: 5.8, raw digits: 12.1)
 MAX_SPREAD = 100.0  # largest / smallest feature scale (standardized: 1, iris: 4.9, breast cancer: 2.3e5)
+UNIT = 2.0  # a largest scale under this: every feature within unit scale (x / 255, min-max scaled)
 CONTROL = "standardize-x"
 MARGIN = {"classification": 0.05, "regression": 0.1}  # accuracy points (beyond the interval) / R^2
 
@@ -27,11 +28,15 @@ class UnscaledInputs(Rule):
 
     ## What it does
     Measures each training feature's scale, max(|mean|, std). When the largest is over 10, or
-    the largest and smallest non-constant scales are over 100x apart, it trains the same copy
+    the largest and smallest non-constant scales are over 100x apart while the largest is 2 or
+    more, it trains the same copy
     for the same steps on inputs standardized with the training statistics. Only if that run
     predicts clearly better (5 accuracy points beyond the interval, or R^2 +0.1) is the scale
     reported: a model that learns well from raw features is left alone. It is an error when
     the copy on raw features does not learn at all, or standardizing gains 25 points / 0.4 R^2.
+    Features that all lie within unit scale (pixels divided by 255 or 16, min-max scaled
+    columns) are not off scale however small some are: a nearly constant pixel is not a scale
+    problem, and standardizing it only magnifies its noise.
 
     ## Why is this bad?
     A feature in the thousands makes the first layer's pre-activations and gradients thousands
@@ -60,7 +65,7 @@ class UnscaledInputs(Rule):
         scales = feature_scales(ev)
         if scales is None or not ev.data_finite:
             return None
-        if scales.max() > MAX_SCALE or scales.max() > MAX_SPREAD * scales.min():
+        if scales.max() > MAX_SCALE or (scales.max() > MAX_SPREAD * scales.min() and scales.max() >= UNIT):
             return scales
         return None
 

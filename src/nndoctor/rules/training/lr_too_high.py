@@ -37,7 +37,8 @@ class LrTooHigh(Rule):
     A model handed over already trained shows the LR in its weights instead: weights 10x or more
     the std of a standard init (saturated, overconfident outputs). Then a fresh standard init is
     trained at the user's LR and at a tenth of it: if the first grows the same oversized weights
-    and the second does not, and predicts at least as well, the learning rate is confirmed.
+    and the second does not (under 5x, or a third of the first's), and predicts at least as well,
+    the learning rate is confirmed, whether or not the model as given still predicts anything.
 
     ## Why is this bad?
     Each step jumps past the minimum: the weights bounce, the loss never settles and the
@@ -108,9 +109,10 @@ class LrTooHigh(Rule):
     @staticmethod
     def _oversized(ev: Evidence) -> float | None:
         """The largest weight-std / standard-init-std of the model as given, when it is
-        `OVERSIZED` or more and the model was trained (it predicts better than chance)."""
+        `OVERSIZED` or more (trained to death counts: the fresh-start runs tell a huge LR from a
+        huge init)."""
         ratio = weight_scale(ev.model.weighted_layers)
-        return ratio if ratio >= OVERSIZED and ev.given_learned else None
+        return ratio if ratio >= OVERSIZED else None
 
     def _check_oversized(self, ev: Evidence, ratio: float):
         lr = ev.run.lr_used
@@ -129,7 +131,8 @@ class LrTooHigh(Rule):
         evidence.update({"fresh_weight_scale": fresh_ratio, "calm_weight_scale": calm_ratio,
                          "fresh_score": fresh_score, "calm_score": calm_score, "control_lr": calm.lr_used})
         grows = fresh.nonfinite_step is not None or not np.isfinite(fresh_ratio) or fresh_ratio >= OVERSIZED / 2
-        calmer = calm.nonfinite_step is None and calm_ratio < OVERSIZED / 2 and calm_score is not None \
+        calmer = calm.nonfinite_step is None and (calm_ratio < OVERSIZED / 2 or calm_ratio <= fresh_ratio / 3) \
+            and calm_score is not None \
             and (fresh_score is None or not np.isfinite(fresh_score) or calm_score >= fresh_score - 0.02)
         if not (grows and calmer):
             return RuledOut(f"the weights are {ratio:.3g}x a standard init, but from a fresh init lr {lr:g} "
