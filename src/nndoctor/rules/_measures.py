@@ -99,6 +99,9 @@ def identical_units(weight: np.ndarray | None, bias: np.ndarray | None) -> bool:
     return same
 
 
+INIT_RANGE = (0.2, 5.0)  # weight std as a multiple of a He/Glorot init's std: outside it, off scale
+
+
 def weight_scale(layers, weights=None) -> float:
     """The largest weight std over a standard init's std (He for ReLU layers, Glorot otherwise)
     among the weighted layers with 8+ weights; ``weights`` replaces the layers' own (a run's
@@ -111,6 +114,21 @@ def weight_scale(layers, weights=None) -> float:
             return float("nan")
         ratios.append(scale_to_standard(w, layer.activation))
     return max(ratios, default=0.0)
+
+
+def off_scale_layers(layers) -> list[dict]:
+    """The weighted layers whose weight std is outside `INIT_RANGE` times a standard init's
+    (bad-init-scale's); identical or constant kernels are skipped (symmetric-init's, not a scale)."""
+    too_small, too_large = INIT_RANGE
+    off = []
+    for layer in layers:
+        w = layer.weight
+        if w is None or w.shape[0] < 2 or w.size < 8 or identical_units(w, layer.bias) or not np.std(w) > 0:
+            continue
+        ratio = scale_to_standard(w, layer.activation)
+        if ratio > too_large or ratio < too_small:
+            off.append({"layer": layer.name, "std": float(np.std(w)), "ratio_to_standard": ratio})
+    return off
 
 
 def scale_to_standard(w: np.ndarray, activation: str | None) -> float:

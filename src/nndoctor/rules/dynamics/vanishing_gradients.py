@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._base import Evidence, Rule, RuledOut, fmt_pct, fmt_score
-from .._measures import identical_units, learned, scale_to_standard, score_of
+from .._measures import identical_units, learned, off_scale_layers, score_of
 from ._signals import dead_relu_layers, kernel_changes, layer_series, relative_gradients
 
 VANISHED = 1e-3  # first layer's relative gradient / the last layer's (healthy nets: 0.01 and up)
@@ -13,7 +13,6 @@ MIN_LAYERS = 3  # weighted layers: a 2-layer net has no depth for gradients to d
 SATURATING = {"sigmoid", "tanh", "hard_sigmoid"}
 COLLAPSED = 1e-3  # faintest deeper hidden output's spread over samples / the first one's, at the start (healthy: 0.017 and up)
 MIN_HIDDEN = 3  # hidden nonlinear outputs needed to speak of the signal dying out with depth
-STANDARD_SCALE = (0.2, 5.0)  # weight std / a He/Glorot init's: outside it, bad-init-scale (IS001) speaks
 
 
 class VanishingGradients(Rule):
@@ -157,15 +156,10 @@ def _forward_collapse(ev: Evidence) -> dict | None:
     """How much the faintest deeper hidden output varies with the input, relative to the first hidden
     output, on the probe batch at the start of the recorded run; None where it cannot be read
     or where a layer's weights are identical or far from a standard init (another rule's)."""
-    for layer in ev.model.weighted_layers:
-        w = layer.weight
-        if w is None or w.ndim != 2 or w.shape[0] < 2 or w.size < 8:
-            continue
-        if identical_units(w, layer.bias) or not np.std(w) > 0:
-            return None
-        scale = scale_to_standard(w, layer.activation)
-        if not STANDARD_SCALE[0] <= scale <= STANDARD_SCALE[1]:
-            return None
+    layers = [layer for layer in ev.model.weighted_layers if layer.weight is not None and layer.weight.size >= 8]
+    if off_scale_layers(layers) or any(identical_units(layer.weight, layer.bias) or not np.std(layer.weight) > 0
+                                       for layer in layers):
+        return None  # bad-init-scale's (IS001) or symmetric-init's (SI001)
     if not ev.run.probes or ev.run.probes[0].step != 0:
         return None
     entries = list(ev.run.probes[0].layers.items())[:-1]  # the output layer (or its own softmax) is not hidden

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from .._base import Evidence, Rule, RuledOut, fmt_score
-from .._measures import clearly_better, identical_units, learned, scale_to_standard, score_of, weight_scale
+from .._measures import INIT_RANGE, clearly_better, learned, off_scale_layers, score_of, weight_scale
 
-TOO_LARGE, TOO_SMALL = 5.0, 0.2  # weight std as a multiple of the He/Glorot std
+TOO_SMALL, TOO_LARGE = INIT_RANGE  # weight std as a multiple of the He/Glorot std
 EXTREME = 10.0  # this far off (10x or 0.1x) and fixed by a re-init: ranked above the mechanisms
 REINIT = "reinit"
 
@@ -52,15 +52,7 @@ class BadInitScale(Rule):
     summary = "weights start far larger or smaller than a He/Glorot init, and it hurts"
 
     def _off_scale(self, ev: Evidence) -> list[dict]:
-        off = []
-        for layer in ev.model.weighted_layers:
-            w = layer.weight
-            if w.shape[0] < 2 or w.size < 8 or identical_units(w, layer.bias) or not np.std(w) > 0:
-                continue  # identical or constant (zero) kernels are symmetric-init's, not a scale
-            ratio = scale_to_standard(w, layer.activation)
-            if ratio > TOO_LARGE or ratio < TOO_SMALL:
-                off.append({"layer": layer.name, "std": float(np.std(w)), "ratio_to_standard": ratio})
-        return off
+        return off_scale_layers(ev.model.weighted_layers)
 
     def _harm(self, ev: Evidence) -> list[str]:
         harm = []
