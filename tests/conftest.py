@@ -76,28 +76,32 @@ def mlp(framework, n_in, n_out, hidden=16, init=None, seed=0, softmax=False):
     ])
 
 
-def setup(framework, model, *, loss="cross_entropy", optimizer="adam", lr=1e-3):
-    """Compile a Keras model, or return the diagnose() keywords a torch model needs."""
+def setup(framework, model, *, loss="cross_entropy", optimizer="adam", lr=1e-3, momentum=0.0):
+    """Compile a Keras model, or return the diagnose() keywords a torch model needs
+    (``momentum``: Keras SGD's; a torch model gets it through `train`'s optimizer)."""
     if framework == "torch":
         return {"loss": loss, "optimizer": optimizer, "lr": lr}
     import keras
     keras_loss = {"cross_entropy": keras.losses.SparseCategoricalCrossentropy(from_logits=True),
                   "mse": "mse"}[loss]
-    opt = {"adam": keras.optimizers.Adam, "sgd": keras.optimizers.SGD}[optimizer](learning_rate=lr)
+    opt = (keras.optimizers.SGD(learning_rate=lr, momentum=momentum) if optimizer == "sgd"
+           else keras.optimizers.Adam(learning_rate=lr))
     model.compile(optimizer=opt, loss=keras_loss)
     return {}
 
 
 def train(framework, model, x, y, *, epochs, lr=1e-3, optimizer="adam", loss="cross_entropy",
-          batch_size=32, seed=0, shuffle=True):
+          batch_size=32, seed=0, shuffle=True, momentum=0.0):
     """Train the user's model itself (the way a user would, before asking for a diagnosis);
-    ``shuffle=False`` takes the batches in the data's order every epoch."""
+    ``shuffle=False`` takes the batches in the data's order every epoch. Returns the diagnose()
+    keywords of that training: a torch model's loss module and optimizer (Keras: compiled in)."""
     if framework == "torch":
         import torch
         from torch import nn
         torch.manual_seed(seed)
         loss_fn = {"cross_entropy": nn.CrossEntropyLoss(), "mse": nn.MSELoss()}[loss]
-        opt = {"adam": torch.optim.Adam, "sgd": torch.optim.SGD}[optimizer](model.parameters(), lr=lr)
+        opt = (torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum) if optimizer == "sgd"
+               else torch.optim.Adam(model.parameters(), lr=lr))
         xt = torch.as_tensor(x)
         yt = torch.as_tensor(y)
         for _ in range(epochs):
@@ -108,8 +112,9 @@ def train(framework, model, x, y, *, epochs, lr=1e-3, optimizer="adam", loss="cr
                 loss_fn(model(xt[idx]), yt[idx]).backward()
                 opt.step()
         model.eval()
-        return
+        return {"loss": loss_fn, "optimizer": opt}
     model.fit(x, y, epochs=epochs, batch_size=batch_size, verbose=0, shuffle=shuffle)
+    return {}
 
 
 def assert_same(a, b, path="fingerprint"):

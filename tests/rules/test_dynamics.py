@@ -258,25 +258,8 @@ def test_a_net_trained_to_nan_whose_fresh_copy_dies_instead_is_exploding_gradien
     it, so the gradients are named, not the dead units (a consequence, not what the user saw)."""
     x_train, x_val, y_train, y_val = _data()
     model = deep(framework, 10, gain=1.5, width=16)
-    if framework == "torch":
-        import torch
-        torch.manual_seed(0)
-        optimizer, loss = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9), torch.nn.CrossEntropyLoss()
-        x, y = torch.tensor(x_train, dtype=torch.float32), torch.tensor(y_train)
-        for _ in range(20):
-            order = torch.randperm(len(x))
-            for i in range(0, len(x), 32):
-                batch = order[i:i + 32]
-                optimizer.zero_grad()
-                loss(model(x[batch]), y[batch]).backward()
-                optimizer.step()
-        kwargs = {"loss": loss, "optimizer": optimizer}
-    else:
-        import keras
-        model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1, momentum=0.9),
-                      loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-        model.fit(x_train, y_train, epochs=20, batch_size=32, verbose=0)
-        kwargs = {}
+    setup(framework, model, optimizer="sgd", lr=0.1, momentum=0.9)
+    kwargs = train(framework, model, x_train, y_train, epochs=20, optimizer="sgd", lr=0.1, momentum=0.9)
     d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), **RUN, **kwargs)
     assert d.details["fresh_start"] is True
     assert d.primary_cause == "exploding-gradients", [f.message for f in d.findings]

@@ -31,12 +31,10 @@ class KerasFitRecord:
         as Keras does. Data the script evaluated the model on after training (``evaluate(x_test,
         y_test)``) replaces the validation data: it is what the user judges the model by, and
         where a preprocessing step skipped at test time shows."""
-        try:
-            x, y = _array(self.x), _array(self.y)
-        except (TypeError, ValueError):
+        pair = _arrays(self.x, self.y)
+        if pair is None:
             return None
-        if x is None or y is None or x.dtype == object or len(x) != len(y):
-            return None
+        x, y = pair
         val = None
         if self.validation_data is not None and isinstance(self.validation_data, (tuple, list)) \
                 and len(self.validation_data) >= 2:
@@ -48,15 +46,20 @@ class KerasFitRecord:
         return x, y, evaluated if evaluated is not None else val
 
     def _evaluated(self):
-        if self.evaluated is None:
-            return None
-        try:
-            x, y = _array(self.evaluated[0]), _array(self.evaluated[1])
-        except (TypeError, ValueError):
-            return None
-        if x is None or y is None or x.dtype == object or len(x) != len(y) or len(x) == 0:
-            return None
-        return x, y
+        pair = _arrays(*self.evaluated) if self.evaluated is not None else None
+        return pair if pair is not None and len(pair[0]) else None
+
+
+def _arrays(x, y):
+    """``(x, y)`` as numpy arrays of one length, or None when they are not arrays (a dataset or
+    a generator)."""
+    try:
+        x, y = _array(x), _array(y)
+    except (TypeError, ValueError):
+        return None
+    if x is None or y is None or x.dtype == object or len(x) != len(y):
+        return None
+    return x, y
 
 
 def _array(value):

@@ -19,8 +19,12 @@ def score_of(summary: PredictionSummary | None, task: str) -> float | None:
     return summary.r2
 
 
+CLEAR_MARGIN = {"classification": 0.10, "regression": 0.20}  # accuracy points / R^2: clearly better
+
+
 def clearly_better(after: PredictionSummary | None, before: PredictionSummary | None, task: str,
-                   margin_acc: float = 0.10, margin_r2: float = 0.20) -> bool:
+                   margin_acc: float = CLEAR_MARGIN["classification"],
+                   margin_r2: float = CLEAR_MARGIN["regression"]) -> bool:
     """``after`` beats ``before`` by a margin, and (for accuracy) beyond ``before``'s interval."""
     a, b = score_of(after, task), score_of(before, task)
     if a is None or not np.isfinite(a):

@@ -5,11 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from .._base import Evidence, Rule, RuledOut, fmt_score
-from .._measures import clearly_better, curve_shape, learned, score_of
+from .._measures import CLEAR_MARGIN, clearly_better, curve_shape, learned, score_of
 from .lr_too_high import range_test, wants_range_test
 
 LADDER = ("lr*10", "lr*100", "lr*1000")
-ROOM = {"classification": 0.10, "regression": 0.20}  # what clearly_better asks of a faster run
 MOVED = 0.3  # a run whose loss fell by less than this share of its start got nowhere
 
 
@@ -66,7 +65,7 @@ class LrTooLow(Rule):
         """Whether a faster run could still predict clearly better (10 points / 0.2 R^2 more):
         a copy above 90% accuracy (R^2 0.8) has no room, and its control would cost a run."""
         score = score_of(ev.trained_val, ev.task)
-        return score is None or not np.isfinite(score) or score <= 1.0 - ROOM[ev.task]
+        return score is None or not np.isfinite(score) or score <= 1.0 - CLEAR_MARGIN[ev.task]
 
     def wants(self, ev: Evidence) -> set[str]:
         shape = self._suspicious(ev)
