@@ -15,7 +15,7 @@ import pytest
 
 from nndoctor.intercept.keras_capture import KerasFitRecord
 from nndoctor.intercept.script import (ScriptRecorder, _optimizer_for, crash_finding, execute,
-                                      script_findings)
+                                      one_class_batches, script_findings)
 
 GALLERY = Path(__file__).resolve().parents[1] / "examples" / "gallery"
 
@@ -39,6 +39,8 @@ EXPECTED = {
     "keras_healthy_regression": ("healthy", None),
     "torch_healthy_functional": ("healthy", None),
     "keras_scaler_skipped_at_test": ("preprocessing-mismatch", "DA006"),
+    "torch_detached_loss": ("parameters-not-updating", "RUN005"),
+    "torch_sorted_loader": ("sorted-data-split", "RUN006"),
 }
 
 
@@ -175,6 +177,82 @@ def test_recorder_names_the_loop_fault(tmp_path, change, cause):
     assert optimizer is not None
     assert [f.cause for f in script_findings(recorder.torch, rec, optimizer)] == [cause]
     assert [f.cause for f in script_findings(recorder.torch, rec)] == [cause]
+
+
+DETACHED = "torch.tensor(loss_fn(model(x[i:i + 16]), y[i:i + 16]).item(), requires_grad=True).backward()"
+
+
+@pytest.mark.parametrize("replace, reason", [
+    (("loss_fn(model(x[i:i + 16]), y[i:i + 16]).backward()", DETACHED), "no-gradient"),  # the loss rebuilt from .item()
+    (("{step}", "opt.zero_grad(); opt.step()"), "no-gradient"),  # cleared between backward and step
+    (("lr=0.1", "lr=0.0"), "learning-rate-zero"),
+    (("torch.optim.SGD(model.parameters()", "torch.optim.SGD(nn.Linear(4, 2).parameters()"),
+     "optimizer-over-other-parameters"),
+])
+def test_recorder_sees_weights_that_never_changed(tmp_path, replace, reason):
+    """RUN005: step() ran, yet every weight is as it was at the first loss call; the healthy
+    loop's twin is test_recorder_sees_a_healthy_loop_and_raises_nothing."""
+    import torch
+
+    script = tmp_path / "loop.py"
+    script.write_text(LOOP.replace(*replace).format(zero="opt.zero_grad()", step="opt.step()", predict=""))
+    with ScriptRecorder() as recorder:
+        code, error = execute(str(script), [])
+    assert code == 0 and error is None
+    (rec,) = recorder.torch.models.values()
+    before = [p.detach().clone() for p in rec.model.parameters()]
+    optimizer = _optimizer_for(rec.model, recorder.torch.optimizers)
+    (finding,) = script_findings(recorder.torch, rec, optimizer)
+    assert (finding.code, finding.cause, finding.evidence["reason"]) == (
+        "RUN005", "parameters-not-updating", reason)
+    assert finding.evidence["optimizer_steps"] == 12
+    assert all(torch.equal(a, b) for a, b in zip(before, rec.model.parameters()))  # the check changed nothing
+
+
+def _sorted_loop(tmp_path, shuffle):
+    script = tmp_path / "sorted.py"
+    script.write_text(textwrap.dedent(f"""
+        import torch
+        from torch import nn
+        from torch.utils.data import DataLoader, TensorDataset
+        torch.manual_seed(0)
+        y = torch.arange(4).repeat_interleave(40)          # 40 samples of class 0, then of class 1, ...
+        x = torch.randn(160, 3) + y[:, None].float()
+        model = nn.Sequential(nn.Linear(3, 8), nn.ReLU(), nn.Linear(8, 4))
+        opt = torch.optim.SGD(model.parameters(), lr=0.1)
+        for epoch in range(2):
+            for xb, yb in DataLoader(TensorDataset(x, y), batch_size=16, shuffle={shuffle}):
+                opt.zero_grad(); nn.functional.cross_entropy(model(xb), yb).backward(); opt.step()
+    """))
+    with ScriptRecorder() as recorder:
+        code, error = execute(str(script), [])
+    assert code == 0 and error is None
+    (rec,) = recorder.torch.models.values()
+    return rec
+
+
+def _scores(given, copy):
+    from nndoctor.result import Diagnosis
+
+    def acc(value):
+        return {"value": value, "ci95": [value - 0.05, value + 0.05], "better_than_majority": value > 0.35}
+    return Diagnosis(task={"kind": "classification", "n_classes": 4, "framework": "torch"}, findings=[],
+                     metrics={"val_accuracy": acc(given), "trained_copy_val_accuracy": acc(copy)})
+
+
+def test_one_class_batches_are_seen_and_judged_by_the_shuffled_copy(tmp_path):
+    """RUN006: labels fed in class order, and a shuffled copy clearly better -> sorted-data-split;
+    the same order with a model as good as the copy, or shuffled batches, -> nothing."""
+    rec = _sorted_loop(tmp_path, shuffle=False)
+    # 10 batches an epoch, 2 of them straddling a class boundary (at samples 40 and 120)
+    assert rec.label_pairs_same / rec.label_pairs > 0.95 and (rec.batches_one_class, rec.batches_judged) == (16, 20)
+    finding = one_class_batches(rec, _scores(0.25, 0.9))
+    assert (finding.code, finding.cause, finding.severity) == ("RUN006", "sorted-data-split", "error")
+    assert finding.evidence["shuffled_run_fraction"] == pytest.approx(0.25)
+    assert one_class_batches(rec, _scores(0.85, 0.9)) is None  # the order did no harm
+    shuffled = _sorted_loop(tmp_path, shuffle=True)
+    assert shuffled.label_pairs_same / shuffled.label_pairs < 0.5
+    assert one_class_batches(shuffled, _scores(0.25, 0.9)) is None
 
 
 def test_crash_in_the_loss_is_named(tmp_path):

@@ -16,12 +16,24 @@ import sys
 import traceback
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from ..findings import Finding
 from ..result import Diagnosis
+from ..rules._base import fmt_pct
+from ..rules._measures import CLEAR_MARGIN
+from ..rules.data.sorted_data_split import SORTED_RUN
 from ._imports import AfterImport
 from .keras_capture import KerasCapture
-from .script_rules import PredictsInTrainMode, ScriptCrashed, StepNeverCalled, ZeroGradMissing
-from .torch_capture import TorchCapture
+from .script_rules import (
+    OneClassBatches,
+    PredictsInTrainMode,
+    ScriptCrashed,
+    StepNeverCalled,
+    WeightsNeverChanged,
+    ZeroGradMissing,
+)
+from .torch_capture import TorchCapture, class_labels
 
 MIN_VAL_SAMPLES = 10
 
@@ -170,6 +182,10 @@ def diagnose_recorded(recorder: ScriptRecorder, error, *, budget=None, log=print
                 lambda: diagnose(rec.model, data[0], data[1], validation_data=val, loss=rec.loss,
                                  optimizer=optimizer, lr=lr, batch_size=rec.batch_size,
                                  budget=budget, verbose=0), extra)
+        batches = one_class_batches(rec, out[-1][1])
+        if batches is not None:
+            d = out[-1][1]
+            d.findings = sorted(d.findings + [batches], key=lambda f: f.rank_key)
     for i, rec in enumerate(keras_records):
         data = rec.data()
         extra = [crash] if crash is not None and i == len(keras_records) - 1 and not torch_records else []
@@ -254,7 +270,100 @@ def script_findings(t: TorchCapture, rec, optimizer=None) -> list[Finding]:
                       "prediction_calls": rec.inference_calls},
             fix="Call model.eval() before predicting (and model.train() before training again).",
             fix_code="model.eval()\nwith torch.no_grad():\n    predictions = model(x)"))
+    if steps >= 2 and rec.train_loss_calls >= 2 and rec.weights_changed() is False:
+        why = _why_unchanged(rec.model, optimizer)
+        found.append(Finding(
+            cause="parameters-not-updating", code=WeightsNeverChanged.code, severity="error", confidence=0.97,
+            message=(f"optimizer.step() ran {steps} times over {rec.train_loss_calls} training iterations, but "
+                     f"when the script ended every weight of the model was exactly as at the first loss call: "
+                     f"{why['text']} The model predicts as it was initialized."),
+            evidence={"optimizer_steps": steps, "training_iterations": rec.train_loss_calls,
+                      "weights_changed": False, **{k: v for k, v in why.items() if k != "text"}},
+            fix=why["fix"], fix_code=why["fix_code"]))
     return found
+
+
+def _why_unchanged(model, optimizer) -> dict:
+    """What the parameters of a model that never changed show at the end of the script."""
+    params = list(model.parameters())
+    held = set() if optimizer is None else {id(p) for g in optimizer.param_groups for p in g["params"]}
+    trainable = [p for p in params if p.requires_grad]
+    with_grad = [p for p in trainable if p.grad is not None]
+    facts = {"parameters": len(params), "trainable": len(trainable), "with_gradient": len(with_grad),
+             "held_by_optimizer": sum(id(p) in held for p in params)}
+    detach_fix = ("Call backward() on the loss tensor computed from the model's output, with no .item(), "
+                  ".detach(), .numpy() or torch.tensor(...) in between, and zero_grad() before backward().")
+    if optimizer is None or not facts["held_by_optimizer"]:
+        return {**facts, "reason": "optimizer-over-other-parameters",
+                "text": "the optimizer that stepped holds none of the model's parameters.",
+                "fix": "Build the optimizer over this model's parameters, after the model is final.",
+                "fix_code": "optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)"}
+    if optimizer is not None and all(g.get("lr", 1.0) == 0 for g in optimizer.param_groups):
+        return {**facts, "reason": "learning-rate-zero", "text": "the optimizer's learning rate is 0.",
+                "fix": "Give the optimizer a learning rate above 0 (e.g. 1e-3 for Adam).",
+                "fix_code": "optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)"}
+    if not with_grad:
+        return {**facts, "reason": "no-gradient",
+                "text": ("no parameter has a gradient (.grad is None): backward() never reached the model. "
+                         "The loss was cut off from the model's graph (.item(), .detach(), .numpy() or "
+                         "torch.tensor(...) on the way), or the gradients were cleared between backward() "
+                         "and step()."),
+                "fix": detach_fix, "fix_code": "loss = loss_fn(model(x), y)\nloss.backward()\noptimizer.step()"}
+    if all(not p.grad.any() for p in with_grad):
+        return {**facts, "reason": "zero-gradient",
+                "text": "every gradient is zero: the loss does not depend on the weights, or the gradients "
+                        "were zeroed between backward() and step().",
+                "fix": detach_fix, "fix_code": "optimizer.zero_grad()\nloss.backward()\noptimizer.step()"}
+    return {**facts, "reason": "unknown", "text": "the optimizer applied no change.",
+            "fix": detach_fix, "fix_code": "optimizer.zero_grad()\nloss.backward()\noptimizer.step()"}
+
+
+MIN_PAIRS = 50  # neighbouring training labels seen before their order counts
+MAX_CLASSES = 100
+MAX_SHUFFLED_RUN = 0.8  # near-single-class data has long runs however it is shuffled
+
+
+def one_class_batches(rec, d: Diagnosis) -> Finding | None:
+    """RUN006: the script fed its training labels in class order (a label run fraction of
+    `SORTED_RUN`, as DA007 reads it in arrays), and a copy trained on shuffled batches (the
+    diagnosis's recorded run) scores clearly above the model the script produced."""
+    data = rec.data()
+    if rec.label_pairs < MIN_PAIRS or data is None or not rec.batch_size:
+        return None
+    runs = rec.label_pairs_same / rec.label_pairs
+    labels = class_labels(data[1])
+    if labels is None or runs < SORTED_RUN:
+        return None
+    counts = np.unique(labels, return_counts=True)[1]
+    if len(counts) > MAX_CLASSES:  # whole-number regression targets, not classes
+        return None
+    p = counts / counts.sum()
+    shuffled = float((p ** 2).sum())
+    if len(counts) < 2 or shuffled >= MAX_SHUFFLED_RUN:
+        return None
+    one_class = rec.batches_one_class / rec.batches_judged if rec.batches_judged else None
+    given, copy = d.metrics.get("val_accuracy"), d.metrics.get("trained_copy_val_accuracy")
+    if not given or not copy:
+        return None
+    gap = copy["value"] - given["value"]
+    if gap < CLEAR_MARGIN["classification"] or copy["value"] <= given["ci95"][1]:
+        return None
+    severe = gap >= 0.25 or not given["better_than_majority"]
+    return Finding(
+        cause="sorted-data-split", code=OneClassBatches.code, severity="error" if severe else "warning",
+        confidence=0.95 if severe else 0.85,
+        message=(f"The script's training loop fed the labels in class order: {fmt_pct(runs)} of neighbouring "
+                 f"training samples share a label (shuffled: {fmt_pct(shuffled)})"
+                 + (f", and {fmt_pct(one_class)} of its {rec.batches_judged} batches hold a single class"
+                    if one_class is not None else "")
+                 + f". The model the script trained scores {fmt_pct(given['value'])} on validation data; a copy "
+                 f"trained on shuffled batches scores {fmt_pct(copy['value'])}."),
+        evidence={"train_label_run_fraction": runs, "shuffled_run_fraction": shuffled,
+                  "one_class_batch_share": one_class, "batches": rec.batches_judged,
+                  "given_score": given["value"], "shuffled_copy_score": copy["value"]},
+        fix="Shuffle the training batches every epoch.",
+        fix_code="loader = torch.utils.data.DataLoader(train_set, batch_size=32, shuffle=True)",
+        confirmed_by=["recorded_run"])
 
 
 CRASH_CAUSES = (  # (pattern in the exception message, cause, only when raised by the loss/fit)

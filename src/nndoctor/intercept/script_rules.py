@@ -127,7 +127,77 @@ class ScriptCrashed(ScriptRule):
     summary = "the script crashed: the exception names the cause"
 
 
-SCRIPT_RULES: list[type[ScriptRule]] = [StepNeverCalled, ZeroGradMissing, PredictsInTrainMode, ScriptCrashed]
+class WeightsNeverChanged(ScriptRule):
+    """Flags a training loop whose ``optimizer.step()`` ran but left every weight as it was.
+
+    ## What it does
+    Keeps a copy of the model's parameters as they were at the first loss call and compares
+    them with the parameters when the script ends. Two or more training iterations (loss with
+    gradients enabled) and two or more ``step()`` calls with not a single parameter changed is
+    an error. The finding says why, from what the parameters show at the end: no gradient at
+    all (``.grad`` is None: the loss was cut off from the model's graph, or the gradients were
+    cleared between ``backward()`` and ``step()``), gradients of zero, a learning rate of 0, or
+    an optimizer that holds none of the model's parameters.
+
+    ## Why is this bad?
+    The loop looks complete, and the loss is printed every epoch, but the model predicts
+    exactly as it was initialized: random predictions. A copy trained by nndoctor's own loop
+    learns, so without this check the model only looks untrained.
+
+    ## Example
+    ```python
+    out = model(x)
+    loss = torch.tensor(loss_fn(out, y).item(), requires_grad=True)  # a new leaf: no graph
+    loss.backward()
+    optimizer.step()                                                # nothing to apply
+    ```
+
+    ## Fix
+    Call ``backward()`` on the loss tensor the model's output produced (no ``.item()``,
+    ``.detach()``, ``.numpy()`` or ``torch.tensor(...)`` on the way), build the optimizer over
+    ``model.parameters()``, and call ``zero_grad()`` before ``backward()``, not after it.
+    """
+
+    code = "RUN005"
+    cause = "parameters-not-updating"
+    summary = "optimizer.step() ran, but no weight of the model changed"
+
+
+class OneClassBatches(ScriptRule):
+    """Flags a training loop fed batches that each hold a single class, when a copy trained on
+    shuffled batches does clearly better than the model the script produced.
+
+    ## What it does
+    Reads the labels of every training batch as the script's loop feeds them to the loss.
+    When 90% of neighbouring labels in that stream agree (as DA007 reads runs in arrays), where
+    shuffled data would give sum(p_k^2) over the class shares p_k (and that is under 80%), the
+    data is in class order and is not shuffled. It is reported only when the model as given
+    scores clearly below a copy trained on shuffled batches (10 accuracy points, beyond the
+    interval): an error when the gap is 25 points or the model as given is no better than the
+    majority class, else a warning.
+
+    ## Why is this bad?
+    Every step then pulls the model toward one class only: it forgets the classes of earlier
+    batches and ends up predicting the last classes it saw. The loss looks fine within each
+    run of one class.
+
+    ## Example
+    ```python
+    order = np.argsort(y)                       # or data read class by class from folders
+    loader = DataLoader(TensorDataset(x[order], y[order]), batch_size=32)  # shuffle=False
+    ```
+
+    ## Fix
+    Shuffle the training batches every epoch: ``DataLoader(..., shuffle=True)``.
+    """
+
+    code = "RUN006"
+    cause = "sorted-data-split"
+    summary = "every training batch holds one class: the data is in class order and not shuffled"
+
+
+SCRIPT_RULES: list[type[ScriptRule]] = [StepNeverCalled, ZeroGradMissing, PredictsInTrainMode, ScriptCrashed,
+                                        WeightsNeverChanged, OneClassBatches]
 
 
 def find_script_rule(code_or_cause: str) -> list[type[ScriptRule]]:

@@ -12,6 +12,13 @@ import numpy as np
 MAX_SAMPLES = 20_000
 """Training samples kept per model (duplicates from later epochs are skipped)."""
 
+MAX_SNAPSHOT = 50_000_000
+"""Models with up to this many parameters get a copy of their starting weights (to tell, at the
+end, whether training changed any of them)."""
+
+MIN_PURE_BATCH = 4
+"""Batches smaller than this say nothing about the order of the data (a batch of 1 is always one class)."""
+
 FUNCTIONAL_LOSSES = ("cross_entropy", "nll_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
                      "mse_loss", "l1_loss", "huber_loss", "smooth_l1_loss")
 """``torch.nn.functional`` losses watched like loss modules."""
@@ -33,6 +40,43 @@ class TorchModelRecord:
     inference_calls: int = 0
     inference_in_train_mode: int = 0
     batch_size: int | None = None
+    train_loss_calls: int = 0  # loss calls with gradients enabled: training iterations
+    initial: list | None = None  # the parameters as they were at the first loss call
+    batches_judged: int = 0  # training batches of MIN_PURE_BATCH+ class labels ...
+    batches_one_class: int = 0  # ... and those that held a single class
+    label_pairs: int = 0  # neighbouring training labels, in the order the loop fed them ...
+    label_pairs_same: int = 0  # ... and those that share their label
+    last_label: int | None = None
+
+    def snapshot(self) -> None:
+        params = list(self.model.parameters())
+        if sum(p.numel() for p in params) <= MAX_SNAPSHOT:
+            self.initial = [p.detach().clone() for p in params]
+
+    def weights_changed(self) -> bool | None:
+        """Whether any parameter differs from its value at the first loss call (None: unknown)."""
+        params = list(self.model.parameters())
+        if self.initial is None or len(params) != len(self.initial):
+            return None
+        import torch
+
+        return any(p.shape != p0.shape or not torch.equal(p.detach().to(p0.device), p0)
+                   for p, p0 in zip(params, self.initial))
+
+    def note_batch_labels(self, y) -> None:
+        """Count neighbouring training labels that agree, and batches that hold one class only
+        (the marks of data in class order)."""
+        labels = class_labels(y)
+        if labels is None or not len(labels):
+            return
+        stream = labels if self.last_label is None else np.concatenate([[self.last_label], labels])
+        self.label_pairs += len(stream) - 1
+        self.label_pairs_same += int((stream[1:] == stream[:-1]).sum())
+        self.last_label = int(labels[-1])
+        if len(labels) < MIN_PURE_BATCH:
+            return
+        self.batches_judged += 1
+        self.batches_one_class += bool((labels == labels[0]).all())
 
     def n(self, val=False) -> int:
         return sum(len(a) for a in (self.x_val if val else self.x))
@@ -194,14 +238,21 @@ class TorchCapture:
         self._pending.remove(fed)
         self._settle()
         module, inputs, _, _ = fed
-        record = self.models.setdefault(id(module), TorchModelRecord(model=module))
+        record = self.models.get(id(module))
+        if record is None:
+            record = self.models[id(module)] = TorchModelRecord(model=module)
+            record.snapshot()
         record.loss = loss
         record.loss_calls += 1
+        training = self.torch.is_grad_enabled()
         if record.batch_size is None and inputs.ndim:
             record.batch_size = int(inputs.shape[0])
         x = inputs.detach().cpu().numpy()
         y = target.detach().cpu().numpy()
-        record.add(x, y, val=not self.torch.is_grad_enabled())
+        if training:
+            record.train_loss_calls += 1
+            record.note_batch_labels(y)
+        record.add(x, y, val=not training)
 
     def _settle(self) -> None:
         """Forwards that no loss consumed were predictions: note their train/eval mode."""
@@ -211,6 +262,21 @@ class TorchCapture:
                 record.inference_calls += 1
                 record.inference_in_train_mode += bool(training) and has_stochastic_layers(module)
         self._pending = []
+
+
+def class_labels(y: np.ndarray) -> np.ndarray | None:
+    """A batch's targets as integer class labels (one-hot rows by their argmax); None for
+    targets that are not class labels (continuous values, many distinct values)."""
+    if y.ndim == 2 and y.shape[1] > 1:
+        return y.argmax(axis=1)
+    flat = y.reshape(len(y), -1) if y.ndim else y.reshape(1, -1)
+    if flat.shape[1] != 1:
+        return None
+    flat = flat[:, 0]
+    if np.issubdtype(flat.dtype, np.integer):
+        return flat.astype(np.int64)
+    whole = np.issubdtype(flat.dtype, np.floating) and np.all(np.isfinite(flat)) and np.array_equal(flat, np.rint(flat))
+    return flat.astype(np.int64) if whole else None
 
 
 def has_stochastic_layers(module) -> bool:
