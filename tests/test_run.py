@@ -41,6 +41,8 @@ EXPECTED = {
     "keras_scaler_skipped_at_test": ("preprocessing-mismatch", "DA006"),
     "torch_detached_loss": ("parameters-not-updating", "RUN005"),
     "torch_sorted_loader": ("sorted-data-split", "RUN006"),
+    "torch_test_unscaled": ("preprocessing-mismatch", "RUN007"),
+    "keras_predict_raw": ("preprocessing-mismatch", "RUN007"),
 }
 
 

@@ -1,7 +1,8 @@
 """What a Keras script trains, seen through a wrapped ``keras.Model.fit``: the model and the
-arguments of its last ``fit`` call; and what it is judged on, through a wrapped
+arguments of its last ``fit`` call; what it is judged on, through a wrapped
 ``keras.Model.evaluate``: the arrays of the last ``evaluate(x, y)`` call made outside ``fit``
-(``fit`` calls ``evaluate`` itself for its validation data). The real methods run unchanged."""
+(``fit`` calls ``evaluate`` itself for its validation data); and what it predicts on, through a
+wrapped ``keras.Model.predict``. The real methods run unchanged."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ class KerasFitRecord:
     epochs: int | None = None
     fit_calls: int = 0
     evaluated: tuple | None = None  # (x, y) of the script's last own evaluate call
+    predictions: list = field(default_factory=list)  # (x, outputs) of the script's predict calls
     notes: list = field(default_factory=list)
 
     def data(self):
@@ -121,13 +123,32 @@ class KerasCapture:
                     pass
             return original_eval(self, *args, **kwargs)
 
-        for wrapper, wrapped in ((fit, original), (evaluate, original_eval)):
+        owned_predict = "predict" in model_cls.__dict__
+        original_predict = model_cls.predict
+        predict_signature = inspect.signature(original_predict)
+
+        def predict(self, *args, **kwargs):
+            outputs = original_predict(self, *args, **kwargs)
+            if not capture._in_fit:
+                try:
+                    from .prediction_inputs import record_prediction
+
+                    x = _array(predict_signature.bind(self, *args, **kwargs).arguments.get("x"))
+                    if isinstance(outputs, np.ndarray) and x is not None and x.dtype != object:
+                        record = capture.fits.setdefault(id(self), KerasFitRecord(model=self))
+                        record_prediction(record.predictions, x, outputs)
+                except Exception:  # noqa: BLE001, S110 - recording must never break the user's predict
+                    pass
+            return outputs
+
+        for wrapper, wrapped in ((fit, original), (evaluate, original_eval), (predict, original_predict)):
             wrapper.__wrapped__ = wrapped
             wrapper.__doc__ = wrapped.__doc__
-        model_cls.fit, model_cls.evaluate = fit, evaluate
+        model_cls.fit, model_cls.evaluate, model_cls.predict = fit, evaluate, predict
 
         def restore():
-            for name, method, was_owned in (("fit", original, owned), ("evaluate", original_eval, owned_eval)):
+            for name, method, was_owned in (("fit", original, owned), ("evaluate", original_eval, owned_eval),
+                                            ("predict", original_predict, owned_predict)):
                 if was_owned:
                     setattr(model_cls, name, method)
                 else:

@@ -25,6 +25,7 @@ from ..rules._measures import CLEAR_MARGIN
 from ..rules.data.sorted_data_split import SORTED_RUN
 from ._imports import AfterImport
 from .keras_capture import KerasCapture
+from .prediction_inputs import prediction_shift
 from .script_rules import (
     OneClassBatches,
     PredictsInTrainMode,
@@ -167,6 +168,18 @@ def diagnose_recorded(recorder: ScriptRecorder, error, *, budget=None, log=print
             d.findings = sorted(d.findings + extra, key=lambda f: f.rank_key)
         out.append((label, d))
 
+    def late(d: Diagnosis, *checks) -> None:
+        """Checks that read the diagnosis (its scores), run once it is done; one that fails
+        becomes an error entry."""
+        for check in checks:
+            try:
+                found = check(d)
+            except Exception as exc:  # noqa: BLE001 - a failed check must not end the report
+                d.errors.append({"where": "nndoctor run", "error": f"{type(exc).__name__}: {exc}"})
+                continue
+            if found is not None:
+                d.findings = sorted(d.findings + [found], key=lambda f: f.rank_key)
+
     for i, rec in enumerate(torch_records):
         data = rec.data()
         val = rec.data(val=True)
@@ -182,10 +195,8 @@ def diagnose_recorded(recorder: ScriptRecorder, error, *, budget=None, log=print
                 lambda: diagnose(rec.model, data[0], data[1], validation_data=val, loss=rec.loss,
                                  optimizer=optimizer, lr=lr, batch_size=rec.batch_size,
                                  budget=budget, verbose=0), extra)
-        batches = one_class_batches(rec, out[-1][1])
-        if batches is not None:
-            d = out[-1][1]
-            d.findings = sorted(d.findings + [batches], key=lambda f: f.rank_key)
+        late(out[-1][1], lambda d: one_class_batches(rec, d),
+             lambda d: prediction_shift(data[0] if data else None, rec.predictions, d))
     for i, rec in enumerate(keras_records):
         data = rec.data()
         extra = [crash] if crash is not None and i == len(keras_records) - 1 and not torch_records else []
@@ -198,6 +209,7 @@ def diagnose_recorded(recorder: ScriptRecorder, error, *, budget=None, log=print
         run_one(label, "keras",
                 lambda: diagnose(rec.model, x, y, validation_data=val, batch_size=rec.batch_size,
                                  budget=budget, verbose=0), extra)
+        late(out[-1][1], lambda d: prediction_shift(x, rec.predictions, d))
     if not out:
         why = ("the script trained no model nndoctor could see: no keras Model.fit call and no "
                "torch loss module (nn.*Loss) called on a model's output")

@@ -44,6 +44,7 @@ class TorchModelRecord:
     initial: list | None = None  # the parameters as they were at the first loss call
     batches_judged: int = 0  # training batches of MIN_PURE_BATCH+ class labels ...
     batches_one_class: int = 0  # ... and those that held a single class
+    predictions: list = field(default_factory=list)  # (inputs, outputs) of calls that fed no loss
     label_pairs: int = 0  # neighbouring training labels, in the order the loop fed them ...
     label_pairs_same: int = 0  # ... and those that share their label
     last_label: int | None = None
@@ -256,9 +257,12 @@ class TorchCapture:
 
     def _settle(self) -> None:
         """Forwards that no loss consumed were predictions: note their train/eval mode."""
-        for module, _, _, training in self._pending:
+        from .prediction_inputs import record_prediction
+
+        for module, inputs, output, training in self._pending:
             record = self.models.get(id(module))
             if record is not None:
+                record_prediction(record.predictions, inputs.detach().cpu().numpy(), output.detach().cpu().numpy())
                 record.inference_calls += 1
                 record.inference_in_train_mode += bool(training) and has_stochastic_layers(module)
         self._pending = []

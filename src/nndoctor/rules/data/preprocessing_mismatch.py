@@ -51,7 +51,8 @@ class FeatureShift:
         return float(np.mean((self.smd > SHIFT) | (np.abs(self.log2_scale) > LOG2_SCALE)))
 
 
-def _per_feature(m_tr, s_tr, m_va, s_va, floor):
+def per_feature_shift(m_tr, s_tr, m_va, s_va, floor):
+    """Per feature: ``|m_va - m_tr| / s_tr`` and ``log2(s_va / s_tr)``, stds floored at ``floor``."""
     s_tr, s_va = np.maximum(s_tr, floor), np.maximum(s_va, floor)
     return np.abs(m_va - m_tr) / s_tr, np.log2(s_va / s_tr)
 
@@ -75,12 +76,12 @@ def feature_shift(train: DataProfile, val: DataProfile) -> FeatureShift | None:
         smd = np.zeros(int(keep.sum()))
         scale = np.zeros_like(smd)
         for k, w in zip(both, weights / weights.sum()):
-            d, r = _per_feature(train.class_feature_mean[k, keep], train.class_feature_std[k, keep],
+            d, r = per_feature_shift(train.class_feature_mean[k, keep], train.class_feature_std[k, keep],
                                 val.class_feature_mean[k, keep], val.class_feature_std[k, keep], floor)
             smd += w * d
             scale += w * r
         return FeatureShift(smd, scale, len(both))
-    d, r = _per_feature(train.feature_mean[keep], train.feature_std[keep],
+    d, r = per_feature_shift(train.feature_mean[keep], train.feature_std[keep],
                         val.feature_mean[keep], val.feature_std[keep], floor)
     return FeatureShift(d, r, 0)
 

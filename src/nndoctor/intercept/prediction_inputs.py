@@ -1,0 +1,103 @@
+"""RUN007: the inputs a script predicted on are on another scale than its training inputs.
+
+A script that scales its training data and forgets to scale the data it predicts on (a test
+set, a few new samples typed in raw units) gets predictions from a region the model never saw.
+Without labels for those inputs the diagnosis cannot score them; their features still can be
+compared with the training features, and the model's predictions on them with its predictions
+on training-scale data."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..evidence.outputs import to_probabilities
+from ..findings import Finding
+from ..rules._base import fmt_pct
+from ..rules.data.preprocessing_mismatch import LOG2_SCALE, SHIFT, per_feature_shift
+
+MIN_CALL = 20  # samples in one prediction call for the DA006 thresholds to apply ...
+FEW_SHIFT = 3.0  # ... fewer samples (a handful of new inputs): a median shift of 3 training stds
+COLLAPSE_TV = 0.3  # predicted class shares that far (total variation) from those on training-scale data
+MAX_CALLS = 200  # prediction calls kept per model ...
+MAX_KEPT = 20_000  # ... and samples over all of them
+
+
+def record_prediction(calls: list, inputs, outputs) -> None:
+    """Keep one prediction call's inputs and outputs (numpy), up to `MAX_CALLS` calls and
+    `MAX_KEPT` samples."""
+    if inputs is None or outputs is None or not np.ndim(inputs) or not np.ndim(outputs) \
+            or len(inputs) != len(outputs):
+        return
+    if len(calls) < MAX_CALLS and sum(len(x) for x, _ in calls) + len(inputs) <= MAX_KEPT:
+        calls.append((np.asarray(inputs), np.asarray(outputs)))
+
+
+def call_shift(x_train: np.ndarray, x_call: np.ndarray) -> dict | None:
+    """How far one call's inputs sit from the training inputs, feature by feature (DA006's
+    measures, without labels): the median standardized mean difference and |log2 std ratio|."""
+    train = x_train.reshape(len(x_train), -1).astype(np.float64)
+    call = x_call.reshape(len(x_call), -1).astype(np.float64)
+    if call.shape[1] != train.shape[1] or not len(call) or not len(train):
+        return None
+    with np.errstate(all="ignore"):
+        m_tr, s_tr = np.nanmean(train, axis=0), np.nanstd(train, axis=0)
+        m_ca, s_ca = np.nanmean(call, axis=0), np.nanstd(call, axis=0)
+    keep = np.isfinite(m_tr) & np.isfinite(m_ca) & (s_tr > 0)
+    if not keep.any():
+        return None
+    smd, log2_scale = per_feature_shift(m_tr[keep], s_tr[keep], m_ca[keep], s_ca[keep], 0.1 * s_tr[keep])
+    few = len(call) < MIN_CALL
+    median_smd = float(np.median(smd))
+    median_scale = None if few else float(np.median(np.abs(log2_scale)))
+    moved = median_smd > FEW_SHIFT if few else (median_smd > SHIFT or median_scale > LOG2_SCALE)
+    return {"n": len(call), "median_mean_shift_in_train_stds": median_smd,
+            "max_mean_shift_in_train_stds": float(smd.max()),
+            "median_std_ratio": None if few else float(2 ** np.median(log2_scale)), "moved": bool(moved)}
+
+
+def prediction_shift(x_train, calls: list, d) -> Finding | None:
+    """RUN007 for one model: the most shifted of its prediction calls, when one moved."""
+    if x_train is None or not calls:
+        return None
+    shifts = [(call_shift(x_train, x), out) for x, out in calls]
+    moved = [(s, out) for s, out in shifts if s is not None and s["moved"]]
+    if not moved:
+        return None
+    shift, outputs = max(moved, key=lambda pair: pair[0]["median_mean_shift_in_train_stds"])
+    evidence = {**{k: v for k, v in shift.items() if k != "moved"},
+                "prediction_calls": len(calls), "calls_shifted": len(moved)}
+    what = (f"{len(moved)} of the script's {len(calls)} prediction call(s) fed inputs on another scale than "
+            f"the training inputs: in the most shifted ({shift['n']} samples) a median feature sits "
+            f"{shift['median_mean_shift_in_train_stds']:.3g} training stds from its training mean (up to "
+            f"{shift['max_mean_shift_in_train_stds']:.3g})"
+            + (f" with {shift['median_std_ratio']:.3g}x the training std" if shift["median_std_ratio"] else "")
+            + f"; two samples of the same data stay under {SHIFT:g} std.")
+    severity, confidence = "warning", 0.6
+    given = ((d.details or {}).get("predictions") or {}).get("given") or {}
+    model = (d.details or {}).get("model") or {}
+    histogram = given.get("predicted_histogram")
+    if d.task.get("kind") == "classification" and histogram and sum(histogram) > 0:
+        probs = to_probabilities(np.nan_to_num(np.asarray(outputs, dtype=float).reshape(len(outputs), -1)),
+                                 model.get("output_activation"), model.get("loss") or "")
+        predicted = np.bincount(probs.argmax(axis=1), minlength=len(histogram))[:len(histogram)]
+        p_call = predicted / max(predicted.sum(), 1)
+        p_val = np.asarray(histogram, dtype=float) / sum(histogram)
+        tv = float(0.5 * np.abs(p_call - p_val).sum())
+        top = int(p_call.argmax())
+        evidence.update(predicted_class_shares=p_call.round(4).tolist(),
+                        validation_predicted_class_shares=p_val.round(4).tolist(), total_variation=tv)
+        what += (f" On them the model predicts class {top} for {fmt_pct(p_call[top])}; on training-scale "
+                 f"validation data it predicts that class for {fmt_pct(p_val[top])} (total variation "
+                 f"{tv:.2f}).")
+        if tv >= COLLAPSE_TV:
+            severity, confidence = "error", 0.9
+    elif shift["median_mean_shift_in_train_stds"] > FEW_SHIFT:
+        severity, confidence = "error", 0.8
+    return Finding(
+        cause="preprocessing-mismatch", code="RUN007", severity=severity, confidence=confidence,
+        message=what + " The preprocessing applied to the training data was not applied to the data "
+                       "predicted on.",
+        evidence=evidence,
+        fix=("Fit the preprocessing once on the training data and apply that same fitted transform to "
+             "every input the model predicts on."),
+        fix_code="scaler = StandardScaler().fit(x_train)\nmodel.predict(scaler.transform(x_new))")

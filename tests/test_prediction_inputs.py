@@ -1,0 +1,91 @@
+"""RUN007: inputs predicted on that sit on another scale than the training inputs."""
+
+import textwrap
+
+import numpy as np
+import pytest
+
+from nndoctor.intercept.prediction_inputs import call_shift, prediction_shift, record_prediction
+from nndoctor.intercept.script import ScriptRecorder, execute
+from nndoctor.result import Diagnosis
+
+rng = np.random.default_rng(0)
+RAW = rng.normal(loc=[50.0, 3.0, 700.0, 0.2], scale=[10.0, 1.0, 200.0, 0.05], size=(300, 4))
+TRAIN = (RAW[:200] - RAW[:200].mean(0)) / RAW[:200].std(0)  # standardized with training statistics
+TEST_RAW, TEST_SCALED = RAW[200:], (RAW[200:] - RAW[:200].mean(0)) / RAW[:200].std(0)
+
+
+def _diagnosis(histogram=(50, 50)):
+    return Diagnosis(task={"kind": "classification", "n_classes": 2, "framework": "torch"}, findings=[],
+                     details={"model": {"output_activation": None, "loss": "sparse_categorical_crossentropy"},
+                              "predictions": {"given": {"predicted_histogram": list(histogram)}}})
+
+
+def _logits(classes):
+    return np.eye(2)[classes] * 4.0
+
+
+def test_raw_inputs_after_standardized_training_are_an_error_when_predictions_collapse():
+    finding = prediction_shift(TRAIN, [(TEST_RAW, _logits(np.zeros(100, int)))], _diagnosis())
+    assert (finding.code, finding.cause, finding.severity) == ("RUN007", "preprocessing-mismatch", "error")
+    assert finding.evidence["median_mean_shift_in_train_stds"] > 10
+    assert finding.evidence["total_variation"] == pytest.approx(0.5)
+
+
+def test_shifted_inputs_with_unchanged_predictions_are_a_warning():
+    balanced = _logits(np.arange(100) % 2)
+    finding = prediction_shift(TRAIN, [(TEST_RAW, balanced)], _diagnosis())
+    assert finding.severity == "warning"
+
+
+def test_inputs_scaled_like_training_are_not_flagged():
+    """The healthy twin: the same test samples, transformed with the training scaler."""
+    assert not call_shift(TRAIN, TEST_SCALED)["moved"]
+    assert prediction_shift(TRAIN, [(TEST_SCALED, _logits(np.zeros(100, int)))], _diagnosis()) is None
+    # a handful of new samples is judged with a wider margin, raw ones still stand out
+    assert not call_shift(TRAIN, TEST_SCALED[:3])["moved"]
+    assert call_shift(TRAIN, TEST_RAW[:1])["moved"]
+
+
+def test_a_scaled_validation_call_does_not_hide_a_raw_test_call():
+    calls = [(TEST_SCALED, _logits(np.arange(100) % 2)), (TEST_RAW, _logits(np.zeros(100, int)))]
+    finding = prediction_shift(TRAIN, calls, _diagnosis())
+    assert finding.evidence["calls_shifted"] == 1 and finding.evidence["prediction_calls"] == 2
+
+
+def test_record_prediction_keeps_at_most_its_caps():
+    calls = []
+    for _ in range(3):
+        record_prediction(calls, np.zeros((8000, 2)), np.zeros((8000, 1)))
+    record_prediction(calls, np.zeros((3, 2)), np.zeros((4, 1)))  # lengths differ: not a prediction
+    assert len(calls) == 2
+
+
+def test_torch_and_keras_predictions_are_recorded(tmp_path):
+    import keras
+
+    script = tmp_path / "predict.py"
+    script.write_text(textwrap.dedent("""
+        import numpy as np, torch, keras
+        from torch import nn
+        x, y = torch.randn(64, 3), torch.randint(0, 2, (64,))
+        net = nn.Linear(3, 2)
+        opt = torch.optim.SGD(net.parameters(), lr=0.1)
+        for _ in range(2):
+            opt.zero_grad(); nn.functional.cross_entropy(net(x), y).backward(); opt.step()
+        with torch.no_grad():
+            net(x * 100)
+        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, activation="softmax")])
+        model.compile(loss="sparse_categorical_crossentropy")
+        model.fit(x.numpy(), y.numpy(), epochs=1, verbose=0)
+        model.predict(x.numpy()[:10] * 100, verbose=0)
+    """))
+    original = keras.Model.predict
+    with ScriptRecorder() as recorder:
+        code, error = execute(str(script), [])
+    assert code == 0, error
+    ((x_torch, out_torch),) = next(iter(recorder.torch.models.values())).predictions
+    ((x_keras, out_keras),) = next(iter(recorder.keras.fits.values())).predictions
+    assert x_torch.shape == (64, 3) and out_torch.shape == (64, 2)
+    assert x_keras.shape == (10, 3) and out_keras.shape == (10, 2)
+    assert keras.Model.predict is original
