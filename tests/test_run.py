@@ -43,6 +43,7 @@ EXPECTED = {
     "torch_sorted_loader": ("sorted-data-split", "RUN006"),
     "torch_test_unscaled": ("preprocessing-mismatch", "RUN007"),
     "keras_predict_raw": ("preprocessing-mismatch", "RUN007"),
+    "torch_head_replaced_after_optimizer": ("parameters-not-updating", "RUN005"),
 }
 
 
@@ -209,6 +210,22 @@ def test_recorder_sees_weights_that_never_changed(tmp_path, replace, reason):
         "RUN005", "parameters-not-updating", reason)
     assert finding.evidence["optimizer_steps"] == 12
     assert all(torch.equal(a, b) for a, b in zip(before, rec.model.parameters()))  # the check changed nothing
+
+
+@pytest.mark.parametrize("after_optimizer, flagged", [
+    ("model[3] = nn.Linear(8, 2)", ["3.weight", "3.bias"]),  # the head replaced: no optimizer holds it
+    ("model[0].requires_grad_(False)", []),  # frozen by design: no gradient, not flagged
+])
+def test_recorder_sees_parameters_no_optimizer_holds(tmp_path, after_optimizer, flagged):
+    script = tmp_path / "loop.py"
+    script.write_text(LOOP.replace("loss_fn = nn.CrossEntropyLoss()", f"{after_optimizer}\nloss_fn = nn.CrossEntropyLoss()")
+                      .format(zero="opt.zero_grad()", step="opt.step()", predict=""))
+    with ScriptRecorder() as recorder:
+        code, error = execute(str(script), [])
+    assert code == 0 and error is None
+    (rec,) = recorder.torch.models.values()
+    findings = script_findings(recorder.torch, rec, _optimizer_for(rec.model, recorder.torch.optimizers))
+    assert [f.evidence["parameters_never_updated"] for f in findings] == ([flagged] if flagged else [])
 
 
 def _sorted_loop(tmp_path, shuffle):

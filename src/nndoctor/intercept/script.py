@@ -282,6 +282,22 @@ def script_findings(t: TorchCapture, rec, optimizer=None) -> list[Finding]:
                       "prediction_calls": rec.inference_calls},
             fix="Call model.eval() before predicting (and model.train() before training again).",
             fix_code="model.eval()\nwith torch.no_grad():\n    predictions = model(x)"))
+    orphans = _orphans(rec, t) if steps >= 2 and rec.train_loss_calls >= 2 else []
+    if orphans:
+        names = [n for n, _ in orphans]
+        size = sum(p.numel() for _, p in orphans)
+        found.append(Finding(
+            cause="parameters-not-updating", code=WeightsNeverChanged.code, severity="error", confidence=0.97,
+            message=(f"{len(names)} parameter tensor(s) of the model ({', '.join(names[:6])}"
+                     f"{', ...' if len(names) > 6 else ''}; {size} values) received gradients but no optimizer "
+                     f"holds them: over {steps} optimizer steps they never changed, while the rest of the model "
+                     "trained. The optimizer was built before these layers were created or replaced, so they "
+                     "keep their random initial weights."),
+            evidence={"optimizer_steps": steps, "parameters_never_updated": names, "values_never_updated": size,
+                      "reason": "optimizer-over-other-parameters"},
+            fix="Build the optimizer after the model is final (after replacing or adding layers), over "
+                "model.parameters().",
+            fix_code="model.head = nn.Linear(64, 10)\noptimizer = torch.optim.Adam(model.parameters(), lr=1e-3)"))
     if steps >= 2 and rec.train_loss_calls >= 2 and rec.weights_changed() is False:
         why = _why_unchanged(rec.model, optimizer)
         found.append(Finding(
@@ -293,6 +309,16 @@ def script_findings(t: TorchCapture, rec, optimizer=None) -> list[Finding]:
                       "weights_changed": False, **{k: v for k, v in why.items() if k != "text"}},
             fix=why["fix"], fix_code=why["fix_code"]))
     return found
+
+
+def _orphans(rec, t: TorchCapture) -> list:
+    """Parameters of a model that otherwise trained which never changed, had gradients at the
+    end (so the loss used them) and belong to no optimizer the script stepped."""
+    unchanged = rec.unchanged_parameters()
+    if not unchanged or len(unchanged) == len(list(rec.model.parameters())):
+        return []
+    held = {id(p) for opt in t.optimizers.values() for g in opt.param_groups for p in g["params"]}
+    return [(n, p) for n, p in unchanged if p.requires_grad and p.grad is not None and id(p) not in held]
 
 
 def _why_unchanged(model, optimizer) -> dict:

@@ -137,7 +137,10 @@ class WeightsNeverChanged(ScriptRule):
     an error. The finding says why, from what the parameters show at the end: no gradient at
     all (``.grad`` is None: the loss was cut off from the model's graph, or the gradients were
     cleared between ``backward()`` and ``step()``), gradients of zero, a learning rate of 0, or
-    an optimizer that holds none of the model's parameters.
+    an optimizer that holds none of the model's parameters. When the rest of the model trained,
+    parameters that never changed, carry a gradient (the loss used them) and belong to no
+    optimizer the script stepped are an error too: the optimizer was built before those layers
+    were created or replaced. Frozen parameters (no gradient) are not.
 
     ## Why is this bad?
     The loop looks complete, and the loss is printed every epoch, but the model predicts
@@ -160,7 +163,7 @@ class WeightsNeverChanged(ScriptRule):
 
     code = "RUN005"
     cause = "parameters-not-updating"
-    summary = "optimizer.step() ran, but no weight of the model changed"
+    summary = "optimizer.step() ran, but no weight of the model (or of a layer no optimizer holds) changed"
 
 
 class OneClassBatches(ScriptRule):

@@ -54,15 +54,23 @@ class TorchModelRecord:
         if sum(p.numel() for p in params) <= MAX_SNAPSHOT:
             self.initial = [p.detach().clone() for p in params]
 
-    def weights_changed(self) -> bool | None:
-        """Whether any parameter differs from its value at the first loss call (None: unknown)."""
-        params = list(self.model.parameters())
-        if self.initial is None or len(params) != len(self.initial):
+    def unchanged_parameters(self) -> list | None:
+        """``(name, parameter)`` of every parameter still equal to its value at the first loss
+        call (None: unknown, e.g. layers were added or replaced since)."""
+        named = list(self.model.named_parameters())
+        if self.initial is None or len(named) != len(self.initial):
             return None
         import torch
 
-        return any(p.shape != p0.shape or not torch.equal(p.detach().to(p0.device), p0)
-                   for p, p0 in zip(params, self.initial))
+        return [(n, p) for (n, p), p0 in zip(named, self.initial)
+                if p.shape == p0.shape and torch.equal(p.detach().to(p0.device), p0)]
+
+    def weights_changed(self) -> bool | None:
+        """Whether any parameter differs from its value at the first loss call (None: unknown)."""
+        unchanged = self.unchanged_parameters()
+        if unchanged is None:
+            return None
+        return len(unchanged) < len(list(self.model.parameters()))
 
     def note_batch_labels(self, y) -> None:
         """Count neighbouring training labels that agree, and batches that hold one class only
