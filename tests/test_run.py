@@ -44,6 +44,8 @@ EXPECTED = {
     "torch_test_unscaled": ("preprocessing-mismatch", "RUN007"),
     "keras_predict_raw": ("preprocessing-mismatch", "RUN007"),
     "torch_head_replaced_after_optimizer": ("parameters-not-updating", "RUN005"),
+    "torch_scheduler_every_batch": ("lr-too-low", "RUN008"),
+    "torch_healthy_cosine_schedule": ("healthy", None),
 }
 
 
@@ -282,6 +284,25 @@ def test_crash_in_the_loss_is_named(tmp_path):
     assert code == 1 and isinstance(error, IndexError)
     finding = crash_finding(error, recorder)
     assert finding.cause == "label-encoding-mismatch" and "out of bounds" in finding.message
+
+
+@pytest.mark.parametrize("change, cause, words", [
+    (("torch.randint(0, 2, (64,))", "torch.randint(0, 2, (64,)).float()"), "label-encoding-mismatch", "dtype"),
+    (("loss_fn = nn.CrossEntropyLoss()", "loss_fn = nn.BCEWithLogitsLoss()"), None, None),  # (N, 2) vs (N,)
+    (("nn.Linear(8, 2))", "nn.Linear(8, 1))\ny = y.float()"), "shape-broadcast", "input size"),  # (N, 1) vs (N,)
+])
+def test_crash_in_the_loss_names_dtype_and_singleton_shapes(tmp_path, change, cause, words):
+    script = tmp_path / "crash.py"
+    loop = LOOP if "Linear(8, 1)" not in change[1] else LOOP.replace("nn.CrossEntropyLoss()", "nn.BCEWithLogitsLoss()")
+    script.write_text(loop.format(zero="", step="", predict="").replace(*change))
+    with ScriptRecorder() as recorder:
+        code, error = execute(str(script), [])
+    assert code == 1
+    finding = crash_finding(error, recorder)
+    if cause is None:  # shapes that differ otherwise: the output does not fit the labels
+        assert finding.cause == "label-encoding-mismatch"
+        return
+    assert finding.cause == cause and words in finding.message and finding.confidence > 0.97
 
 
 def test_keras_label_out_of_range_crash_in_fit_is_named(tmp_path):

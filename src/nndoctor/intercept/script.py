@@ -16,25 +16,20 @@ import sys
 import traceback
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from ..findings import Finding
 from ..result import Diagnosis
-from ..rules._base import fmt_pct
-from ..rules._measures import CLEAR_MARGIN
-from ..rules.data.sorted_data_split import SORTED_RUN
 from ._imports import AfterImport
+from .copy_comparisons import lr_schedule_collapse, one_class_batches
 from .keras_capture import KerasCapture
 from .prediction_inputs import prediction_shift
 from .script_rules import (
-    OneClassBatches,
     PredictsInTrainMode,
     ScriptCrashed,
     StepNeverCalled,
     WeightsNeverChanged,
     ZeroGradMissing,
 )
-from .torch_capture import TorchCapture, class_labels
+from .torch_capture import TorchCapture
 
 MIN_VAL_SAMPLES = 10
 
@@ -186,7 +181,8 @@ def diagnose_recorded(recorder: ScriptRecorder, error, *, budget=None, log=print
         if val is not None and len(val[0]) < MIN_VAL_SAMPLES:
             val = None
         optimizer = _optimizer_for(rec.model, recorder.torch.optimizers)
-        lr = optimizer.param_groups[0]["lr"] if optimizer is not None else None
+        # a schedule's peak, not the rate it ended at (a cosine or step decay ends near 0)
+        lr = recorder.torch.peak_lr(optimizer) or optimizer.param_groups[0]["lr"] if optimizer is not None else None
         extra = script_findings(recorder.torch, rec, optimizer)
         if crash is not None and i == len(torch_records) - 1:
             extra.append(crash)
@@ -196,6 +192,7 @@ def diagnose_recorded(recorder: ScriptRecorder, error, *, budget=None, log=print
                                  optimizer=optimizer, lr=lr, batch_size=rec.batch_size,
                                  budget=budget, verbose=0), extra)
         late(out[-1][1], lambda d: one_class_batches(rec, d),
+             lambda d: lr_schedule_collapse(recorder.torch.lr_trace.get(id(optimizer)), d),
              lambda d: prediction_shift(data[0] if data else None, rec.predictions, d))
     for i, rec in enumerate(keras_records):
         data = rec.data()
@@ -356,60 +353,16 @@ def _why_unchanged(model, optimizer) -> dict:
             "fix": detach_fix, "fix_code": "optimizer.zero_grad()\nloss.backward()\noptimizer.step()"}
 
 
-MIN_PAIRS = 50  # neighbouring training labels seen before their order counts
-MAX_CLASSES = 100
-MAX_SHUFFLED_RUN = 0.8  # near-single-class data has long runs however it is shuffled
-
-
-def one_class_batches(rec, d: Diagnosis) -> Finding | None:
-    """RUN006: the script fed its training labels in class order (a label run fraction of
-    `SORTED_RUN`, as DA007 reads it in arrays), and a copy trained on shuffled batches (the
-    diagnosis's recorded run) scores clearly above the model the script produced."""
-    data = rec.data()
-    if rec.label_pairs < MIN_PAIRS or data is None or not rec.batch_size:
-        return None
-    runs = rec.label_pairs_same / rec.label_pairs
-    labels = class_labels(data[1])
-    if labels is None or runs < SORTED_RUN:
-        return None
-    counts = np.unique(labels, return_counts=True)[1]
-    if len(counts) > MAX_CLASSES:  # whole-number regression targets, not classes
-        return None
-    p = counts / counts.sum()
-    shuffled = float((p ** 2).sum())
-    if len(counts) < 2 or shuffled >= MAX_SHUFFLED_RUN:
-        return None
-    one_class = rec.batches_one_class / rec.batches_judged if rec.batches_judged else None
-    given, copy = d.metrics.get("val_accuracy"), d.metrics.get("trained_copy_val_accuracy")
-    if not given or not copy:
-        return None
-    gap = copy["value"] - given["value"]
-    if gap < CLEAR_MARGIN["classification"] or copy["value"] <= given["ci95"][1]:
-        return None
-    severe = gap >= 0.25 or not given["better_than_majority"]
-    return Finding(
-        cause="sorted-data-split", code=OneClassBatches.code, severity="error" if severe else "warning",
-        confidence=0.95 if severe else 0.85,
-        message=(f"The script's training loop fed the labels in class order: {fmt_pct(runs)} of neighbouring "
-                 f"training samples share a label (shuffled: {fmt_pct(shuffled)})"
-                 + (f", and {fmt_pct(one_class)} of its {rec.batches_judged} batches hold a single class"
-                    if one_class is not None else "")
-                 + f". The model the script trained scores {fmt_pct(given['value'])} on validation data; a copy "
-                 f"trained on shuffled batches scores {fmt_pct(copy['value'])}."),
-        evidence={"train_label_run_fraction": runs, "shuffled_run_fraction": shuffled,
-                  "one_class_batch_share": one_class, "batches": rec.batches_judged,
-                  "given_score": given["value"], "shuffled_copy_score": copy["value"]},
-        fix="Shuffle the training batches every epoch.",
-        fix_code="loader = torch.utils.data.DataLoader(train_set, batch_size=32, shuffle=True)",
-        confirmed_by=["recorded_run"])
-
-
 CRASH_CAUSES = (  # (pattern in the exception message, cause, only when raised by the loss/fit)
     (r"out of bounds|outside the valid range|label value|n_classes|t >= 0 && t < n_classes",
      "label-encoding-mismatch", False),
+    (r"target dtype|expected scalar type|expected .*\b(long|int64)\b.*\bfloat|\bfloat\b.*expected .*\blong\b",
+     "label-encoding-mismatch", True),
     (r"\bnan\b|not finite|infinit", "nan-in-data", False),
     (r"broadcast", "shape-broadcast", True),
-    (r"shape|size of tensor|batch.?size|dimension|must match|same size", "label-encoding-mismatch", True),
+    # shapes that do not fit: (N, 1) against (N,) is shape-broadcast, anything else label encoding
+    (r"shape|size of tensor|batch.?size|dimension|must match|same size|must be the same|different to the input size",
+     "shapes", True),
 )
 
 
@@ -421,14 +374,25 @@ def crash_finding(error: BaseException, recorder: ScriptRecorder) -> Finding | N
         if re.search(pattern, message, flags=re.IGNORECASE) and (in_loss or not loss_only):
             where = " in the loss" if recorder.torch.in_loss else (" in fit()" if recorder.keras.raised_in_fit else "")
             shapes = recorder.torch.last_loss_args if recorder.torch.in_loss else None
+            if cause == "shapes":
+                cause = "shape-broadcast" if shapes is not None and _singleton_apart(*shapes) \
+                    else "label-encoding-mismatch"
             short = _quote(error, pattern)
+            # raised by the loss or fit: the model never trained past it, whatever a diagnosis of
+            # the few samples seen by then says
             return Finding(
-                cause=cause, code=ScriptCrashed.code, severity="error", confidence=0.9,
+                cause=cause, code=ScriptCrashed.code, severity="error", confidence=0.98 if in_loss else 0.9,
                 message=f"The script crashed{where}: {short}",
                 evidence={"exception": short, "in_loss": bool(in_loss),
                           **({"loss_input_shapes": shapes} if shapes else {})},
                 fix=_CRASH_FIX[cause])
     return None
+
+
+def _singleton_apart(prediction: tuple, target: tuple) -> bool:
+    """Shapes that differ only by a trailing axis of 1, like (N, 1) and (N,)."""
+    a, b = (prediction, target) if len(prediction) > len(target) else (target, prediction)
+    return len(a) == len(b) + 1 and a[-1] == 1 and a[:-1] == b
 
 
 def _quote(error: BaseException, pattern: str) -> str:

@@ -199,8 +199,44 @@ class OneClassBatches(ScriptRule):
     summary = "every training batch holds one class: the data is in class order and not shuffled"
 
 
+class LRScheduleCollapse(ScriptRule):
+    """Flags a learning-rate schedule that cut the rate to almost nothing early in training,
+    when a copy trained at the schedule's peak rate does clearly better.
+
+    ## What it does
+    Reads the learning rate of the optimizer's first parameter group at every ``step()``. A
+    rate that falls under 1% of its peak within the first half of the steps and is still
+    there at the end is a schedule gone wrong (a schedule meant to decay over the whole run
+    reaches its floor only near the end). It is reported when the model as given scores
+    clearly below the diagnosis's copy, which trains at the peak rate throughout (10 accuracy
+    points beyond the interval, or 0.2 R^2): an error when the gap is 25 points (0.4 R^2) or
+    the model as given learned nothing, else a warning. `nndoctor run` always gives the
+    diagnosis the schedule's peak rate, not the rate it ended at.
+
+    ## Why is this bad?
+    A scheduler stepped every batch where it was written for epochs (``StepLR(step_size=1,
+    gamma=0.5)``) halves the rate hundreds of times: after a few dozen batches the weights
+    stop moving and the model keeps its first, barely trained state.
+
+    ## Example
+    ```python
+    scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=1, gamma=0.5)
+    for epoch in range(10):
+        for xb, yb in loader:
+            ...; optimizer.step(); scheduler.step()   # every batch
+    ```
+
+    ## Fix
+    Step the scheduler once per epoch, or size it in batches.
+    """
+
+    code = "RUN008"
+    cause = "lr-too-low"
+    summary = "a learning-rate schedule cut the rate under 1% of its peak early in training"
+
+
 SCRIPT_RULES: list[type[ScriptRule]] = [StepNeverCalled, ZeroGradMissing, PredictsInTrainMode, ScriptCrashed,
-                                        WeightsNeverChanged, OneClassBatches]
+                                        WeightsNeverChanged, OneClassBatches, LRScheduleCollapse]
 
 
 def find_script_rule(code_or_cause: str) -> list[type[ScriptRule]]:

@@ -16,6 +16,9 @@ MAX_SNAPSHOT = 50_000_000
 """Models with up to this many parameters get a copy of their starting weights (to tell, at the
 end, whether training changed any of them)."""
 
+MAX_LR_TRACE = 1_000_000
+"""Optimizer steps whose learning rate is kept."""
+
 MIN_PURE_BATCH = 4
 """Batches smaller than this say nothing about the order of the data (a batch of 1 is always one class)."""
 
@@ -123,6 +126,7 @@ class TorchCapture:
         self.optimizers: dict[int, object] = {}
         self.steps = 0
         self.steps_by: dict[int, int] = {}  # id(optimizer) -> step() calls
+        self.lr_trace: dict[int, list] = {}  # id(optimizer) -> its first group's LR at each step
         self.zero_grads_by: dict[int, int] = {}  # id(optimizer or module) -> zero_grad() calls
         self.zero_grad_calls = 0
         self.backward_calls = 0
@@ -227,6 +231,17 @@ class TorchCapture:
         self.steps += 1
         self.steps_by[id(optimizer)] = self.steps_by.get(id(optimizer), 0) + 1
         self.optimizers[id(optimizer)] = optimizer
+        trace = self.lr_trace.setdefault(id(optimizer), [])
+        if len(trace) < MAX_LR_TRACE and optimizer.param_groups:
+            try:
+                trace.append(float(optimizer.param_groups[0]["lr"]))
+            except (KeyError, TypeError, ValueError):  # an optimizer without a plain "lr"
+                pass
+
+    def peak_lr(self, optimizer) -> float | None:
+        """The largest LR the optimizer's first parameter group stepped with (a schedule's peak)."""
+        trace = self.lr_trace.get(id(optimizer))
+        return max(trace) if trace else None
 
     def _is_tensor(self, value) -> bool:
         return isinstance(value, self.torch.Tensor)

@@ -1,0 +1,129 @@
+"""Checks of the script's training that need the diagnosis first: they compare the model the
+script produced with the copy the diagnosis trained the standard way (shuffled batches, the
+user's learning rate throughout). RUN006: labels fed in class order; RUN008: a learning-rate
+schedule that cut the rate to nothing early in training."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..findings import Finding
+from ..result import Diagnosis
+from ..rules._base import fmt_pct
+from ..rules._measures import CLEAR_MARGIN
+from ..rules.data.sorted_data_split import SORTED_RUN
+from .script_rules import LRScheduleCollapse, OneClassBatches
+from .torch_capture import class_labels
+
+
+def copy_gap(d: Diagnosis) -> dict | None:
+    """The model as given against the diagnosis's trained copy on the validation data, when
+    the copy is clearly better (10 accuracy points beyond the given model's interval, or 0.2
+    R^2): ``{"metric", "given", "copy", "severe"}``; severe: the copy is 25 points (0.4 R^2)
+    better or the given model is no better than the majority class (R^2 under 0.3)."""
+    given, copy = d.metrics.get("val_accuracy"), d.metrics.get("trained_copy_val_accuracy")
+    if given and copy:
+        gap = copy["value"] - given["value"]
+        if gap < CLEAR_MARGIN["classification"] or copy["value"] <= given["ci95"][1]:
+            return None
+        return {"metric": "val_accuracy", "given": given["value"], "copy": copy["value"],
+                "severe": gap >= 0.25 or not given["better_than_majority"]}
+    given, copy = d.metrics.get("val_r2"), d.metrics.get("trained_copy_val_r2")
+    if given is None or copy is None or not np.isfinite(copy):
+        return None
+    given = given if np.isfinite(given) else -np.inf
+    if copy - given < CLEAR_MARGIN["regression"]:
+        return None
+    return {"metric": "val_r2", "given": given, "copy": copy, "severe": copy - given >= 0.4 or given < 0.3}
+
+
+def _score(gap: dict, which: str) -> str:
+    value = gap[which]
+    return fmt_pct(value) if gap["metric"] == "val_accuracy" else f"R^2 {value:.2f}"
+
+
+MIN_PAIRS = 50  # neighbouring training labels seen before their order counts
+MAX_CLASSES = 100
+MAX_SHUFFLED_RUN = 0.8  # near-single-class data has long runs however it is shuffled
+
+
+def one_class_batches(rec, d: Diagnosis) -> Finding | None:
+    """RUN006: the script fed its training labels in class order (a label run fraction of
+    `SORTED_RUN`, as DA007 reads it in arrays), and a copy trained on shuffled batches (the
+    diagnosis's recorded run) scores clearly above the model the script produced."""
+    data = rec.data()
+    if rec.label_pairs < MIN_PAIRS or data is None or not rec.batch_size:
+        return None
+    runs = rec.label_pairs_same / rec.label_pairs
+    labels = class_labels(data[1])
+    if labels is None or runs < SORTED_RUN:
+        return None
+    counts = np.unique(labels, return_counts=True)[1]
+    if len(counts) > MAX_CLASSES:  # whole-number regression targets, not classes
+        return None
+    p = counts / counts.sum()
+    shuffled = float((p ** 2).sum())
+    if len(counts) < 2 or shuffled >= MAX_SHUFFLED_RUN:
+        return None
+    one_class = rec.batches_one_class / rec.batches_judged if rec.batches_judged else None
+    gap = copy_gap(d)
+    if gap is None or gap["metric"] != "val_accuracy":
+        return None
+    severe = gap["severe"]
+    return Finding(
+        cause="sorted-data-split", code=OneClassBatches.code, severity="error" if severe else "warning",
+        confidence=0.95 if severe else 0.85,
+        message=(f"The script's training loop fed the labels in class order: {fmt_pct(runs)} of neighbouring "
+                 f"training samples share a label (shuffled: {fmt_pct(shuffled)})"
+                 + (f", and {fmt_pct(one_class)} of its {rec.batches_judged} batches hold a single class"
+                    if one_class is not None else "")
+                 + f". The model the script trained scores {_score(gap, 'given')} on validation data; a copy "
+                 f"trained on shuffled batches scores {_score(gap, 'copy')}."),
+        evidence={"train_label_run_fraction": runs, "shuffled_run_fraction": shuffled,
+                  "one_class_batch_share": one_class, "batches": rec.batches_judged,
+                  "given_score": gap["given"], "shuffled_copy_score": gap["copy"]},
+        fix="Shuffle the training batches every epoch.",
+        fix_code="loader = torch.utils.data.DataLoader(train_set, batch_size=32, shuffle=True)",
+        confirmed_by=["recorded_run"])
+
+
+FALLEN = 0.01  # a learning rate under 1% of its peak ...
+EARLY = 0.5  # ... within the first half of the optimizer steps, and still there at the end
+MIN_STEPS = 10
+
+
+def lr_schedule_collapse(trace: list | None, d: Diagnosis) -> Finding | None:
+    """RUN008: the learning rate the script stepped with fell under 1% of its peak within the
+    first half of training and stayed there, and a copy trained at the peak rate throughout
+    (the diagnosis's recorded run) scores clearly above the model the script produced."""
+    if not trace or len(trace) < MIN_STEPS:
+        return None
+    rates = np.asarray(trace, dtype=float)
+    top = int(rates.argmax())
+    peak = float(rates[top])
+    fallen = np.flatnonzero(rates[top:] < FALLEN * peak)
+    if peak <= 0 or not len(fallen) or rates[-1] >= FALLEN * peak:
+        return None
+    first = top + int(fallen[0])
+    if first > EARLY * len(rates):
+        return None
+    gap = copy_gap(d)
+    if gap is None:
+        return None
+    severe = gap["severe"]
+    return Finding(
+        cause="lr-too-low", code=LRScheduleCollapse.code, severity="error" if severe else "warning",
+        confidence=0.92 if severe else 0.8,
+        message=(f"The learning-rate schedule cut the rate from {peak:.3g} to {rates[-1]:.3g}: under "
+                 f"{fmt_pct(FALLEN)} of its peak after {first} of {len(rates)} optimizer steps, so the "
+                 f"remaining {len(rates) - first} steps barely moved the weights (a scheduler stepped every "
+                 f"batch where it was meant to step every epoch?). The model the script trained scores "
+                 f"{_score(gap, 'given')} on validation data; a copy trained at {peak:.3g} throughout scores "
+                 f"{_score(gap, 'copy')}."),
+        evidence={"peak_lr": peak, "final_lr": float(rates[-1]), "steps": len(rates),
+                  "step_under_1pct_of_peak": first, "given_score": gap["given"], "peak_lr_copy_score": gap["copy"],
+                  "metric": gap["metric"]},
+        fix=("Step the scheduler once per epoch (after the batch loop), or size it in batches "
+             "(step_size / T_max = epochs x batches per epoch) so the rate decays over the whole training."),
+        fix_code="for epoch in range(epochs):\n    for xb, yb in loader: ...\n    scheduler.step()",
+        confirmed_by=["recorded_run"])
