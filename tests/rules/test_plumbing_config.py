@@ -17,8 +17,10 @@ COVERAGE = {
          "test_plumbing_config::test_categorical_loss_on_one_unit_is_output_activation_mismatch",
          "test_plumbing_config::test_probabilities_into_a_logits_loss",
          "test_plumbing_config::test_sigmoid_into_a_logits_loss_that_crawls_is_the_primary_cause",
-         "test_plumbing_config::test_scores_into_a_probability_loss_is_output_activation_mismatch"],
-        ["test_plumbing_config::test_matching_output_and_loss_have_no_activation_mismatch"]),
+         "test_plumbing_config::test_scores_into_a_probability_loss_is_output_activation_mismatch",
+         "test_plumbing_config::test_bounded_output_on_regression_targets_out_of_its_reach"],
+        ["test_plumbing_config::test_matching_output_and_loss_have_no_activation_mismatch",
+         "test_plumbing_config::test_bounded_output_on_targets_in_its_reach_is_not_flagged"]),
     "wrong-loss-for-task": (
         ["test_plumbing_config::test_cross_entropy_on_continuous_targets_is_wrong_loss_for_task",
          "test_plumbing_config::test_mse_on_class_labels_is_wrong_loss_for_task",
@@ -253,6 +255,29 @@ def test_matching_output_and_loss_have_no_activation_mismatch(framework, variant
     assert "output-activation-mismatch" not in causes(d, ("error", "warning", "info"))
     assert _ruled_out(d, "output-activation-mismatch")
     assert d.metrics["trained_copy_val_accuracy"]["value"] > 0.9
+
+
+def test_bounded_output_on_regression_targets_out_of_its_reach(framework):
+    """A sigmoid output unit on standardized regression targets (half of them negative, a
+    sixth above 1): the model cannot predict most of them."""
+    from torch import nn
+    d = _diagnose(framework, _net(framework, 4, 1, "sigmoid"), _regression(column=True),
+                  torch_loss=nn.MSELoss(), keras_loss="mse")
+    finding = _finding(d, "output-activation-mismatch")
+    assert d.primary_cause == "output-activation-mismatch" and finding.severity == "error"
+    assert finding.evidence["kinds"] == ["bounded-regression-output"]
+    assert finding.evidence["share_of_targets_out_of_reach"] > 0.5
+
+
+def test_bounded_output_on_targets_in_its_reach_is_not_flagged(framework):
+    """The healthy twin: the same sigmoid output on targets min-max scaled into [0, 1]."""
+    from torch import nn
+    x_train, x_val, y_train, y_val = _regression(column=True)
+    low, high = y_train.min(), y_train.max()
+    data = (x_train, x_val, (y_train - low) / (high - low), np.clip((y_val - low) / (high - low), 0, 1))
+    d = _diagnose(framework, _net(framework, 4, 1, "sigmoid"), data, torch_loss=nn.MSELoss(), keras_loss="mse")
+    assert "output-activation-mismatch" not in causes(d, ("error", "warning", "info"))
+    assert _ruled_out(d, "output-activation-mismatch")
 
 
 # -- PL002 wrong-loss-for-task ----------------------------------------------------------------

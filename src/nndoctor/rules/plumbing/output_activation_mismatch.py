@@ -16,6 +16,10 @@ KERAS_CLASSES = {"sparse_categorical_crossentropy": "SparseCategoricalCrossentro
                  "binary_crossentropy": "BinaryCrossentropy"}
 SOFTPLUS_MINUS_1 = math.log1p(math.exp(-1.0))  # BCE-with-logits of a positive at logit 1
 CRAWLING = 0.75  # a run that covered less of the way to the floor is still crawling (see docs)
+BOUNDED = {"sigmoid": (0.0, 1.0), "hard_sigmoid": (0.0, 1.0), "softmax": (0.0, 1.0), "tanh": (-1.0, 1.0),
+           "relu": (0.0, math.inf), "relu6": (0.0, 6.0), "softplus": (0.0, math.inf)}  # output ranges
+OUT_OF_REACH = 0.1  # share of regression targets outside the output's range: flagged ...
+FAR_OUT_OF_REACH = 0.25  # ... an error from this share (or when the copy learns nothing)
 
 
 class OutputActivationMismatch(Rule):
@@ -44,6 +48,12 @@ class OutputActivationMismatch(Rule):
     backend, a bug on the others). A sigmoid applied as a
     function in a torch `forward()` cannot be told from raw scores and is not detected.
 
+    For regression, an output activation with a bounded range (sigmoid, softmax and
+    hard-sigmoid: [0, 1]; tanh: [-1, 1]; ReLU and softplus: [0, inf)) is compared with the
+    training targets: 10% of them outside that range is flagged, an error from 25% (or when
+    the trained copy's R^2 stays under 0.3), since the model can only predict the nearest
+    bound for them (a sigmoid unit on standardized targets misses about two thirds).
+
     ## Why is this bad?
     Softmax over one value is always 1.0, and a categorical loss over one unit is always 0: the
     model cannot express a class, whatever it learns. Probabilities passed as logits are
@@ -64,6 +74,7 @@ class OutputActivationMismatch(Rule):
     `BCEWithLogitsLoss` take raw scores (no final Softmax/Sigmoid module); in Keras match
     `from_logits` to the output layer. For two classes use one sigmoid unit with binary
     cross-entropy, or one unit per class with softmax. Safe: the model keeps its capacity.
+    For regression use a linear output, or scale the targets into the output's range.
     """
 
     code = "PL001"
@@ -78,6 +89,8 @@ class OutputActivationMismatch(Rule):
                  "framework_error": framework_error(ev)}
         if units == 1 and (act == "softmax" or loss in CATEGORICAL_LOSSES):
             return self._single_unit(ev, act, source, facts)
+        if ev.task == "regression" and act in BOUNDED:
+            return self._bounded_regression(ev, act, facts)
         kind = _kind(ev, act, units, loss, logits)
         if kind is None:
             if ev.model.loss_task != "classification":
@@ -85,6 +98,34 @@ class OutputActivationMismatch(Rule):
             return RuledOut(f"the output layer ({units} unit(s), {act or 'no'} activation) fits the "
                             f"loss {facts['loss']}")
         return self._mismatch(kind, ev, act, source, facts)
+
+    def _bounded_regression(self, ev: Evidence, act: str, facts: dict):
+        """A regression output squashed into a range that the targets leave."""
+        low, high = BOUNDED[act]
+        targets = np.asarray(ev.train.targets, dtype=float).reshape(-1) if ev.train.targets is not None \
+            else np.zeros(0)
+        targets = targets[np.isfinite(targets)]
+        if not targets.size:
+            return None
+        tol = 1e-6 * max(1.0, float(np.abs(targets).max()))
+        outside = float(np.mean((targets < low - tol) | (targets > high + tol)))
+        facts.update(kinds=["bounded-regression-output"], output_range=[low, high],
+                     target_range=[float(targets.min()), float(targets.max())], share_of_targets_out_of_reach=outside)
+        reach = f"[{low:g}, {high:g}]" if np.isfinite(high) else f"[{low:g}, inf)"
+        if outside < OUT_OF_REACH:
+            return RuledOut(f"the output layer's {act} reaches {reach} and {fmt_pct(1 - outside)} of the "
+                            "regression targets lie in it")
+        r2 = score_of(ev.trained_val, ev.task)
+        severe = outside >= FAR_OUT_OF_REACH or r2 is None or not np.isfinite(r2) or r2 < 0.3
+        return self.finding(
+            "error" if severe else "warning", 0.9 if severe else 0.7,
+            f"The output layer applies {act}, so every prediction lies in {reach}; "
+            f"{fmt_pct(outside)} of the regression targets (range {facts['target_range'][0]:.3g} to "
+            f"{facts['target_range'][1]:.3g}) lie outside it, where the model cannot reach: it predicts the "
+            f"nearest bound for them. A copy trained with this output reaches {fmt_score(r2, ev.task)}.",
+            facts, "Use a linear output (no activation) for regression, or scale the targets into the "
+            "output's range.",
+            'keras.layers.Dense(1)  # linear' if ev.framework == "keras" else "nn.Linear(hidden, 1)  # no final activation")
 
     def _single_unit(self, ev: Evidence, act, source, facts):
         kinds, parts = [], []
