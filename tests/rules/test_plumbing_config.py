@@ -18,9 +18,11 @@ COVERAGE = {
          "test_plumbing_config::test_probabilities_into_a_logits_loss",
          "test_plumbing_config::test_sigmoid_into_a_logits_loss_that_crawls_is_the_primary_cause",
          "test_plumbing_config::test_scores_into_a_probability_loss_is_output_activation_mismatch",
-         "test_plumbing_config::test_bounded_output_on_regression_targets_out_of_its_reach"],
+         "test_plumbing_config::test_bounded_output_on_regression_targets_out_of_its_reach",
+         "test_plumbing_config::test_softmax_into_binary_cross_entropy_over_three_classes"],
         ["test_plumbing_config::test_matching_output_and_loss_have_no_activation_mismatch",
-         "test_plumbing_config::test_bounded_output_on_targets_in_its_reach_is_not_flagged"]),
+         "test_plumbing_config::test_bounded_output_on_targets_in_its_reach_is_not_flagged",
+         "test_plumbing_config::test_softmax_into_binary_cross_entropy_over_three_classes"]),
     "wrong-loss-for-task": (
         ["test_plumbing_config::test_cross_entropy_on_continuous_targets_is_wrong_loss_for_task",
          "test_plumbing_config::test_mse_on_class_labels_is_wrong_loss_for_task",
@@ -255,6 +257,26 @@ def test_matching_output_and_loss_have_no_activation_mismatch(framework, variant
     assert "output-activation-mismatch" not in causes(d, ("error", "warning", "info"))
     assert _ruled_out(d, "output-activation-mismatch")
     assert d.metrics["trained_copy_val_accuracy"]["value"] > 0.9
+
+
+@pytest.mark.parametrize("variant", ["softmax+bce", "softmax+cce", "sigmoid+bce"])
+def test_softmax_into_binary_cross_entropy_over_three_classes(framework, variant):
+    """Softmax over 3 classes, one-hot labels, binary cross-entropy: each output scored as its
+    own yes/no question. Twins: categorical cross-entropy, and sigmoid outputs (one-vs-rest)."""
+    from torch import nn
+    x_train, x_val, y_train, y_val = _three_classes()
+    data = (x_train, x_val, _one_hot(y_train, 3), _one_hot(y_val, 3))
+    act = "sigmoid" if variant == "sigmoid+bce" else "softmax"
+    if variant == "softmax+cce":
+        if framework == "torch":  # a softmax module with a categorical loss is NLLLoss on its log
+            act, losses = "log_softmax", {"torch_loss": lambda out, y: nn.functional.nll_loss(out, y.argmax(1))}
+        else:
+            losses = {"keras_loss": "categorical_crossentropy"}
+    else:
+        losses = {"torch_loss": nn.BCELoss(), "keras_loss": "binary_crossentropy"}
+    d = _diagnose(framework, _net(framework, 4, 3, act), data, **losses)
+    kinds = [f.evidence.get("kinds") for f in d.findings if f.cause == "output-activation-mismatch"]
+    assert kinds == ([["softmax-into-binary-loss"]] if variant == "softmax+bce" else [])
 
 
 def test_bounded_output_on_regression_targets_out_of_its_reach(framework):
