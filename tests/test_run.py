@@ -14,8 +14,9 @@ import numpy as np
 import pytest
 
 from nndoctor.intercept.keras_capture import KerasFitRecord
-from nndoctor.intercept.script import (ScriptRecorder, _optimizer_for, crash_finding, execute,
-                                      one_class_batches, script_findings)
+from nndoctor.intercept.copy_comparisons import one_class_batches
+from nndoctor.intercept.script import (ScriptRecorder, _optimizer_for, crash_finding, diagnose_recorded,
+                                      execute, script_findings)
 
 GALLERY = Path(__file__).resolve().parents[1] / "examples" / "gallery"
 
@@ -303,6 +304,19 @@ def test_crash_in_the_loss_names_dtype_and_singleton_shapes(tmp_path, change, ca
         assert finding.cause == "label-encoding-mismatch"
         return
     assert finding.cause == cause and words in finding.message and finding.confidence > 0.97
+
+
+def test_training_under_no_grad_crashes_into_parameters_not_updating(tmp_path):
+    script = tmp_path / "no_grad.py"
+    body = textwrap.indent(LOOP.split("loss_fn = nn.CrossEntropyLoss()\n")[1], "    ")
+    script.write_text(LOOP.split("for epoch")[0] + "with torch.no_grad():\n" + body.format(
+        zero="opt.zero_grad()", step="opt.step()", predict=""))
+    with ScriptRecorder() as recorder:
+        code, error = execute(str(script), [])
+    assert code == 1 and "grad" in str(error)
+    assert crash_finding(error, recorder).cause == "parameters-not-updating"
+    ((_, d),) = diagnose_recorded(recorder, error, log=lambda line: None)
+    assert d.primary_cause == "parameters-not-updating" and d.errors  # no training batch to diagnose
 
 
 def test_keras_label_out_of_range_crash_in_fit_is_named(tmp_path):

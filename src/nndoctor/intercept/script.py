@@ -187,6 +187,11 @@ def diagnose_recorded(recorder: ScriptRecorder, error, *, budget=None, log=print
         if crash is not None and i == len(torch_records) - 1:
             extra.append(crash)
         label = f"{type(rec.model).__name__} (torch)"
+        if data is None:  # every loss call had gradients disabled: nothing was trained
+            out.append((label, _bare("torch", extra, {"where": "nndoctor run", "error":
+                        "every loss the script computed had gradients disabled (torch.no_grad()): "
+                        "no training batch to diagnose"})))
+            continue
         run_one(label, "torch",
                 lambda: diagnose(rec.model, data[0], data[1], validation_data=val, loss=rec.loss,
                                  optimizer=optimizer, lr=lr, batch_size=rec.batch_size,
@@ -359,6 +364,7 @@ CRASH_CAUSES = (  # (pattern in the exception message, cause, only when raised b
     (r"target dtype|expected scalar type|expected .*\b(long|int64)\b.*\bfloat|\bfloat\b.*expected .*\blong\b",
      "label-encoding-mismatch", True),
     (r"\bnan\b|not finite|infinit", "nan-in-data", False),
+    (r"does not require grad|does not have a grad_fn|doesn't require grad", "parameters-not-updating", False),
     (r"broadcast", "shape-broadcast", True),
     # shapes that do not fit: (N, 1) against (N,) is shape-broadcast, anything else label encoding
     (r"shape|size of tensor|batch.?size|dimension|must match|same size|must be the same|different to the input size",
@@ -410,4 +416,7 @@ _CRASH_FIX = {
                                 "C output units (or one-hot of width C), matching the loss."),
     "nan-in-data": "Remove or impute NaN/inf values in the inputs and labels before training.",
     "shape-broadcast": "Give the output and the target the same shape (e.g. squeeze the (N, 1) output).",
+    "parameters-not-updating": ("backward() found no graph to the weights: compute the training loss with "
+                                "gradients enabled (not inside torch.no_grad()) and from the model's output "
+                                "tensor (no .detach(), .item() or numpy on the way)."),
 }

@@ -104,9 +104,12 @@ class ScriptCrashed(ScriptRule):
     """Names the cause of the exception a script died of.
 
     ## What it does
-    Reads the exception's message: labels out of range, NaN/inf values, shapes that broadcast or
-    do not match (the last two only when raised inside the loss or ``fit()``). The cause is the
-    one the message names; other crashes get no finding.
+    Reads the exception's message: labels out of range, NaN/inf values, a backward() with no
+    graph to the weights (the loss computed under ``torch.no_grad()`` or detached), and, only
+    when raised inside the loss or ``fit()``, label dtypes the loss rejects and shapes that
+    broadcast or do not match ((N, 1) against (N,) is shape-broadcast; other shapes are label
+    encoding). The cause is the one the message names; other crashes get no finding. Raised in
+    the loss, the crash outranks what a diagnosis of the few batches seen by then says.
 
     ## Why is this bad?
     The framework's message says what broke, not why: "Target 3 is out of bounds" means the
@@ -123,7 +126,7 @@ class ScriptCrashed(ScriptRule):
     """
 
     code = "RUN004"
-    cause = "label-encoding-mismatch, nan-in-data, shape-broadcast"
+    cause = "label-encoding-mismatch, nan-in-data, shape-broadcast, parameters-not-updating"
     summary = "the script crashed: the exception names the cause"
 
 
