@@ -57,6 +57,19 @@ def test_seed_insufficient_vs_sufficient_data(framework, n, expect_small):
         assert d.metrics["val_accuracy"]["ci95"][0] > 0.8
 
 
+def test_a_small_hold_out_nndoctor_made_itself_is_only_an_info_note(framework):
+    """Without validation_data nndoctor holds out 20% itself: 6 samples say nothing about the
+    user's evaluation (the given 2-sample test set above is the faulty twin)."""
+    x_train, _, y_train, _ = _seed_blobs(20)
+    model = mlp(framework, 2, 2, hidden=10)
+    kwargs = setup(framework, model)
+    train(framework, model, x_train, y_train, epochs=30)
+    d = diagnose(model, x_train, y_train, budget=QUICK, **kwargs)
+    note = next(f for f in d.findings if f.cause == "unreliable-evaluation")
+    assert note.severity == "info" and note.evidence["validation_source"] == "held-out"
+    assert note.evidence["n_val"] == 6
+
+
 @pytest.mark.parametrize("repeats", [30, 1])
 def test_a_validation_set_of_repeated_rows_is_unreliable_evaluation(framework, repeats):
     """5 distinct validation samples pasted 30 times look like 150; 150 distinct ones are fine."""

@@ -19,7 +19,10 @@ class UnreliableEvaluation(Rule):
     random; the finding says whether the interval still includes the chance rate. For
     regression, fewer than 20 validation samples. Repeated rows do not count twice: a
     validation set of fewer than 30 distinct samples (and under half its rows) is judged on
-    its distinct samples.
+    its distinct samples. Only validation data the user gave is judged: when nndoctor held out
+    part of the training data itself (no ``validation_data``, or a script whose own evaluation
+    it could not see), a small hold-out says nothing about the user's evaluation; it is then
+    an info note that nndoctor's own scores are imprecise.
 
     ## Why is this bad?
     "100% accuracy" on 2 test samples is what a coin-flipping model scores one time in four:
@@ -45,6 +48,8 @@ class UnreliableEvaluation(Rule):
         if ev.task == "regression":
             if n >= MIN_REGRESSION_N:
                 return RuledOut(f"{n} validation samples")
+            if ev.val_source != "given":
+                return RuledOut(f"nndoctor held out {n} training samples itself: the user's evaluation is not judged")
             return self.finding("warning", 0.7, f"Only {n} validation samples: too few to judge a regression fit.",
                                 {"n_val": n, "val_r2": judged.r2},
                                 "Hold out more samples or use cross-validation.")
@@ -57,6 +62,13 @@ class UnreliableEvaluation(Rule):
         width = acc.ci_width
         if not ((acc.n < SMALL_N and width > 0.2) or width > WIDE_CI):
             return RuledOut(f"{acc.n} validation samples: accuracy {fmt_pct(acc.value)} ({fmt_ci(acc.ci95)})")
+        if ev.val_source != "given":  # nndoctor's own hold-out: the user's evaluation is unknown
+            return self.finding("info", 0.3, f"nndoctor held out {acc.n} of the training samples to score the "
+                                f"model; on so few its accuracy {fmt_pct(acc.value)} is imprecise ({fmt_ci(acc.ci95)}). "
+                                "Pass validation_data for sharper answers.",
+                                {"n_val": acc.n, "accuracy": acc.value, "ci95": list(acc.ci95),
+                                 "validation_source": ev.val_source},
+                                "Give diagnose() your validation data (validation_data=(x_val, y_val)).")
         includes_chance = acc.ci95[0] <= max(acc.chance, acc.majority)
         message = (f"Validation accuracy {fmt_pct(acc.value)} rests on {acc.n} sample(s): {fmt_ci(acc.ci95)}, "
                    f"{100 * width:.0f} points wide")
