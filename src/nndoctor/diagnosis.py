@@ -20,6 +20,7 @@ from .adapters import TrainSpec, adapter_for
 from .experiments import EXPERIMENTS, ExperimentContext, run_experiment
 from .experiments._base import load_all as load_experiments
 from .experiments.controls import control_spec
+from .experiments.fix_and_retrain import demote_if_training_did_not_replicate
 from .experiments.fix_and_retrain import verify_fix
 from .evidence.data import DataProfile, decode_labels, profile_data
 from .evidence.model import ModelProfile
@@ -204,10 +205,17 @@ def _diagnose(model, x, y, validation_data, loss, optimizer, lr, epochs, batch_s
         elif isinstance(answer, RuledOut):
             ruled_out.append({"cause": rule.cause, "rule": rule.code, "why": answer.why})
 
-    top = min((f for f in findings if f.severity in ("error", "warning")), key=lambda f: f.rank_key, default=None)
-    if top is not None and run is not None:
+    tried = []
+    while run is not None and len(tried) < 2:  # the top finding; the next one if "train more" did not replicate
+        top = min((f for f in findings if f.severity in ("error", "warning") and f not in tried),
+                  key=lambda f: f.rank_key, default=None)
+        if top is None:
+            break
+        tried.append(top)
         _attempt(lambda: _verify_fix(top, ev, run_control, experiments, spec.seed), "experiment fix_and_retrain",
                  errors)
+        if not demote_if_training_did_not_replicate(top):
+            break
 
     return Diagnosis(
         task={"kind": task, "n_classes": n_classes if task == "classification" else None,

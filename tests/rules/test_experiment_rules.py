@@ -12,9 +12,11 @@ from ..conftest import QUICK, STANDARD, blobs, causes, mlp, setup, split, train
 
 COVERAGE = {
     "capacity-bottleneck": (["test_experiment_rules::test_one_unit_bottleneck_is_capacity_bottleneck",
-                             "test_experiment_rules::test_linear_model_on_moons_is_capacity_bottleneck"],
+                             "test_experiment_rules::test_linear_model_on_moons_is_capacity_bottleneck",
+                             "test_experiment_rules::test_keras_hidden_layers_without_activation_are_linear"],
                             ["test_experiment_rules::test_wide_enough_twin_is_not_a_bottleneck",
-                             "test_experiment_rules::test_linear_model_on_linear_data_is_not_a_bottleneck"]),
+                             "test_experiment_rules::test_linear_model_on_linear_data_is_not_a_bottleneck",
+                             "test_experiment_rules::test_keras_hidden_layers_without_activation_are_linear"]),
     "overfitting": (["test_experiment_rules::test_memorizing_noise_features_is_overfitting"],
                     ["test_experiment_rules::test_wide_enough_twin_is_not_a_bottleneck"]),
     "train-mode-at-inference": (["test_experiment_rules::test_dropout_forced_on_is_train_mode_at_inference",
@@ -77,6 +79,26 @@ def test_linear_model_on_moons_is_capacity_bottleneck(framework):
     d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget=STANDARD, **kwargs)
     assert d.primary_cause == "capacity-bottleneck", [f.message for f in d.findings]
     assert d.primary.evidence["hidden_layers"] == 0 and d.primary.evidence["baseline"] == "gradient_boosting"
+
+
+@pytest.mark.parametrize("activation", [None, "relu"])
+def test_keras_hidden_layers_without_activation_are_linear(activation):
+    """Keras only (a torch forward() may apply F.relu unseen): two Dense(32) layers with no
+    activation on circles compose to one linear map; the ReLU twin is no bottleneck."""
+    import keras
+    from sklearn.datasets import make_circles
+    x_train, x_val, y_train, y_val = _standardized_split(*make_circles(400, noise=0.05, factor=0.5, random_state=0))
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(32, activation=activation),
+                              keras.layers.Dense(32, activation=activation), keras.layers.Dense(2)])
+    kwargs = setup("keras", model, lr=1e-2)
+    train("keras", model, x_train, y_train, epochs=20, lr=1e-2)
+    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget=STANDARD, **kwargs)
+    if activation is None:
+        assert d.primary_cause == "capacity-bottleneck", [f.message for f in d.findings]
+        assert d.primary.evidence["linear_hidden_layers"] and "no activation" in d.primary.message
+    else:
+        assert "capacity-bottleneck" not in causes(d), [f.message for f in d.findings]
 
 
 def test_linear_model_on_linear_data_is_not_a_bottleneck(framework):

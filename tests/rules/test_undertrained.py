@@ -27,3 +27,27 @@ def test_trained_twin_is_not_undertrained(framework):
     assert "undertrained" not in causes(d)
     assert d.verdict == "healthy"
     assert d.metrics["val_accuracy"]["value"] > 0.9
+
+
+def _verified(improved, fix="same"):
+    return {"metric": "val_accuracy", "fix": fix, "before": 0.48, "after": 0.52,
+            "after_per_seed": [0.62, 0.47, 0.52], "improved": improved}
+
+
+def test_undertrained_that_three_seeds_do_not_replicate_is_demoted():
+    """One lucky copy (62% where the other seeds reach 47% and 52%) does not make a model
+    undertrained: the finding drops to a low-confidence warning and says why; a replicated
+    one, or another cause whose fix did not pay, keeps its rank."""
+    from nndoctor.experiments.fix_and_retrain import demote_if_training_did_not_replicate
+    from nndoctor.findings import Finding
+
+    def finding(cause="undertrained", improved=False):
+        f = Finding(cause=cause, code="X", severity="error", confidence=0.9, message="m.")
+        f.verified = _verified(improved)
+        return f
+
+    lucky = finding()
+    assert demote_if_training_did_not_replicate(lucky)
+    assert (lucky.severity, lucky.confidence) == ("warning", 0.4) and "0.62, 0.47, 0.52" in lucky.message
+    for kept in (finding(improved=True), finding(cause="lr-too-low")):
+        assert not demote_if_training_did_not_replicate(kept) and kept.severity == "error"

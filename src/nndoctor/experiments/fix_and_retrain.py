@@ -68,3 +68,22 @@ def _metric(task: str):
     if task == "classification":
         return "val_accuracy", lambda s: None if s is None or s.accuracy is None else s.accuracy.value
     return "val_r2", lambda s: None if s is None else s.r2
+
+
+def demote_if_training_did_not_replicate(finding: Finding) -> bool:
+    """An `undertrained` finding rests on one trained copy; when the 3-seed retraining does not
+    clearly beat the model as given (the median seed's interval starts below it), that copy's
+    score was luck: the finding drops to a warning of confidence 0.4 and says so. Returns
+    whether it was demoted (the engine then verifies the next finding)."""
+    verified = finding.verified
+    if finding.cause != "undertrained" or not verified or verified.get("fix") != "same" \
+            or verified.get("improved") is not False:
+        return False
+    scores = ", ".join("n/a" if v is None else f"{v:.2f}" for v in verified["after_per_seed"])
+    before, after = verified["before"], verified["after"]
+    finding.severity, finding.confidence = "warning", 0.4
+    finding.message += (f" Retrained from the same start with {len(verified['after_per_seed'])} seeds, the copies "
+                        f"score {scores}: the median ({'n/a' if after is None else f'{after:.2f}'}) is not clearly "
+                        f"above the model as given ({'n/a' if before is None else f'{before:.2f}'}), so training "
+                        "alone is not the answer.")
+    return True

@@ -38,9 +38,12 @@ class CapacityBottleneck(Rule):
     nn.Sequential(nn.Linear(64, 1), nn.ReLU(), nn.Linear(1, 10))   # 10 classes through 1 unit
     ```
 
+    Keras Dense hidden layers that all lack an activation (nothing else non-linear in the
+    model) count as no hidden layer: they compose to one linear map.
+
     ## Fix
     Widen the narrow layer (at least as many units as classes; 32-256 is typical for small
-    data) or add a hidden layer.
+    data), add a hidden layer, or give the hidden layers an activation (ReLU).
     """
 
     code = "CB001"
@@ -63,6 +66,8 @@ class CapacityBottleneck(Rule):
 
     def check(self, ev: Evidence):
         hidden = ev.model.weighted_layers[:-1]
+        if _linear_layers(ev):  # hidden layers without activation compose to one linear map
+            hidden = []
         narrowest = min(hidden, key=lambda layer: layer.units or 0) if hidden else None
         need = max(ev.n_classes, 3) if ev.task == "classification" else 3
         # a dense layer's units are all it passes on; a conv layer's channels are multiplied
@@ -94,8 +99,8 @@ class CapacityBottleneck(Rule):
                 f"{len(result['tries'])} runs (lr {lrs}) reaches {fmt_score(best, ev.task)} on them, and the "
                 f"full training set only {fmt_score(evidence['train_score'], ev.task)}.")
         if narrowest is None:
-            return self.finding("error", 0.75, what + " The model has no hidden layer: it is linear.",
-                                evidence, "Add a hidden layer (e.g. 64 ReLU units).",
+            return self.finding("error", 0.75, what + f" {_linear_text(ev)}",
+                                evidence, _linear_fix(ev),
                                 "nn.Sequential(nn.Linear(n_in, 64), nn.ReLU(), nn.Linear(64, n_out))")
         if (narrowest.units or 0) < need:
             return self.finding(
@@ -131,7 +136,7 @@ class CapacityBottleneck(Rule):
                 return None
         evidence = {"narrowest_layer": narrowest.name if narrowest else None,
                     "narrowest_units": narrowest.units if narrowest else None,
-                    "hidden_layers": 0 if narrowest is None else len(ev.model.weighted_layers) - 1,
+                    "hidden_layers": len(ev.model.weighted_layers) - 1, "linear_hidden_layers": _linear_layers(ev),
                     "train_score": score_of(ev.trained_train, ev.task), "score": score,
                     "baseline": baseline.get("best"), "baseline_score": best}
         simple = baseline.get("best", "model").replace("_", " ")
@@ -140,9 +145,9 @@ class CapacityBottleneck(Rule):
                  f"{fmt_score(best, ev.task)}")
         if narrowest is None:
             return self.finding(
-                "error", 0.7, f"The model has no hidden layer: it is linear. {facts[0].upper()}{facts[1:]} "
+                "error", 0.7, f"{_linear_text(ev)} {facts[0].upper()}{facts[1:]} "
                 "and a linear baseline does no better than the network: the mapping is non-linear.",
-                evidence, "Add a hidden layer (e.g. 64 ReLU units).",
+                evidence, _linear_fix(ev),
                 "nn.Sequential(nn.Linear(n_in, 64), nn.ReLU(), nn.Linear(64, n_out))")
         return self.finding(
             "error", 0.75,
@@ -157,3 +162,28 @@ class CapacityBottleneck(Rule):
         """``value`` (a baseline's score) beats ``score`` by the margin and beyond its own interval."""
         low = (model.get("ci95") or [value])[0] if ev.task == "classification" else value - 0.1
         return value >= score + BASELINE_MARGIN[ev.task] and low > score
+
+
+LINEAR_KINDS = {"dense", "dropout", "batchnorm", "activation"}  # layers that keep a network linear
+
+
+def _linear_layers(ev: Evidence) -> bool:
+    """Keras Dense hidden layers none of which has an activation, with nothing non-linear
+    between them: together one linear map. (A torch forward() may apply F.relu where the
+    profile cannot see it, so torch models are not judged.)"""
+    hidden = ev.model.weighted_layers[:-1]
+    return bool(ev.framework == "keras" and hidden
+                and all(layer.kind in LINEAR_KINDS for layer in ev.model.layers)
+                and all(layer.activation in (None, "linear") for layer in hidden))
+
+
+def _linear_text(ev: Evidence) -> str:
+    if _linear_layers(ev):
+        return (f"The model's {len(ev.model.weighted_layers) - 1} hidden layer(s) have no activation: stacked "
+                "without a non-linearity they compose to one linear map, so the network is linear.")
+    return "The model has no hidden layer: it is linear."
+
+
+def _linear_fix(ev: Evidence) -> str:
+    return ("Give the hidden layers an activation (e.g. activation=\"relu\")." if _linear_layers(ev)
+            else "Add a hidden layer (e.g. 64 ReLU units).")
