@@ -246,6 +246,9 @@ def script_findings(t: TorchCapture, rec, optimizer=None) -> list[Finding]:
       the sum of all gradients so far.
     * RUN003 ``train-mode-at-inference``: the model (with dropout or batch-norm) was called
       without a loss, i.e. to predict, while still in training mode (``model.eval()`` missing).
+    * RUN005 ``parameters-not-updating``: ``step()`` ran but no weight differs from its value at
+      the first loss call (the finding says why), or some parameters that received gradients
+      belong to no optimizer and never changed while the rest trained.
     """
     found = []
     if optimizer is not None:

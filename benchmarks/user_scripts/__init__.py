@@ -1,0 +1,50 @@
+"""Scripts written the way users write them, each with one fault (or none), run through
+`nndoctor run`: a measure of the run mode on cases the rules were not written from.
+
+``CASES`` lists each script with its true cause and the answer nndoctor gave the first time it
+saw the script (before any change made because of it), so that the table shows both what was
+caught on first sight and what is caught now. Run ``python -m benchmarks.user_scripts``.
+"""
+
+CASES = [  # (path from the repository root, true cause, first answer)
+    ("benchmarks/user_scripts/cases/keras_no_epochs.py", "undertrained", "undertrained"),
+    ("benchmarks/user_scripts/cases/keras_logits_no_from_logits.py", "output-activation-mismatch",
+     "output-activation-mismatch"),
+    ("examples/gallery/torch_detached_loss.py", "parameters-not-updating", "undertrained"),
+    ("benchmarks/user_scripts/cases/torch_softmax_nll.py", "output-activation-mismatch", "output-activation-mismatch"),
+    ("examples/gallery/torch_sorted_loader.py", "sorted-data-split", "undertrained"),
+    ("benchmarks/user_scripts/cases/keras_sgd_lr_high.py", "lr-too-high", "lr-too-high"),
+    ("examples/gallery/torch_test_unscaled.py", "preprocessing-mismatch", "healthy"),
+    ("benchmarks/user_scripts/cases/keras_labels_one_based.py", "label-encoding-mismatch", "label-encoding-mismatch"),
+    ("benchmarks/user_scripts/cases/keras_imbalanced.py", "class-imbalance", "class-imbalance"),
+    ("benchmarks/user_scripts/cases/torch_lr_too_low.py", "lr-too-low", "lr-too-low"),
+    ("examples/gallery/keras_predict_raw.py", "preprocessing-mismatch", None),  # written with its rule
+    ("benchmarks/user_scripts/cases/torch_unscaled_targets.py", "unscaled-targets", "unscaled-targets"),
+    ("benchmarks/user_scripts/cases/keras_two_softmax_bce.py", "label-encoding-mismatch", "label-encoding-mismatch"),
+    ("benchmarks/user_scripts/cases/keras_categorical_int_labels.py", "label-encoding-mismatch",
+     "label-encoding-mismatch"),
+    ("benchmarks/user_scripts/cases/torch_nan_target.py", "nan-in-data", "nan-in-data"),
+    ("examples/gallery/torch_head_replaced_after_optimizer.py", "parameters-not-updating", "gradient-accumulation"),
+    ("benchmarks/user_scripts/cases/torch_bce_shape.py", "shape-broadcast", "no-signal"),
+    ("benchmarks/user_scripts/cases/keras_sigmoid_regression.py", "output-activation-mismatch", "capacity-bottleneck"),
+    ("benchmarks/user_scripts/cases/keras_deep_sigmoid.py", "vanishing-gradients", "vanishing-gradients"),
+    ("benchmarks/user_scripts/cases/torch_zero_init.py", "symmetric-init", "symmetric-init"),
+    ("examples/gallery/torch_scheduler_every_batch.py", "lr-too-low", "capacity-bottleneck"),
+    ("benchmarks/user_scripts/cases/torch_float_labels_ce.py", "label-encoding-mismatch", "unreliable-evaluation"),
+    ("benchmarks/user_scripts/cases/keras_bce_multiclass.py", "output-activation-mismatch", "undertrained"),
+    ("benchmarks/user_scripts/cases/keras_relu_output.py", "output-activation-mismatch", "capacity-bottleneck"),
+    ("benchmarks/user_scripts/cases/keras_no_flatten.py", "label-encoding-mismatch", "label-encoding-mismatch"),
+    ("benchmarks/user_scripts/cases/torch_training_under_no_grad.py", "parameters-not-updating", "healthy"),
+    ("benchmarks/user_scripts/cases/keras_frozen.py", "parameters-not-updating", "parameters-not-updating"),
+    ("benchmarks/user_scripts/cases/keras_sorted_no_shuffle.py", "sorted-data-split", "sorted-data-split"),
+    ("benchmarks/user_scripts/cases/keras_linear_hidden.py", "capacity-bottleneck", "undertrained"),
+    ("benchmarks/user_scripts/cases/keras_full_batch.py", "undertrained", "undertrained"),
+    ("benchmarks/user_scripts/cases/keras_ones_init.py", "symmetric-init", "symmetric-init"),
+    # healthy: a fault's twin, done right
+    ("benchmarks/user_scripts/cases/torch_val_without_no_grad.py", "healthy", "healthy"),
+    ("benchmarks/user_scripts/cases/torch_sorted_shuffled.py", "healthy", "healthy"),
+    ("benchmarks/user_scripts/cases/torch_test_scaled.py", "healthy", "healthy"),
+    ("benchmarks/user_scripts/cases/keras_predict_scaled.py", "healthy", "healthy"),
+    ("examples/gallery/torch_healthy_cosine_schedule.py", "healthy", "inconclusive"),  # lr 0 crashed the diagnosis
+    ("benchmarks/user_scripts/cases/torch_iris_healthy.py", "healthy", "healthy"),
+]
