@@ -319,6 +319,25 @@ def test_training_under_no_grad_crashes_into_parameters_not_updating(tmp_path):
     assert d.primary_cause == "parameters-not-updating" and d.errors  # no training batch to diagnose
 
 
+@pytest.mark.parametrize("change, words", [
+    (("loss_fn(model(x[i:i + 16])", "loss_fn(model(x[i:i + 16]).detach()"), "in backward()"),  # outputs detached
+    (("opt = torch.optim.SGD(model.parameters(), lr=0.1)",
+      "model.requires_grad_(False)\nopt = torch.optim.SGD([p for p in model.parameters() if p.requires_grad], lr=0.1)"),
+     "empty parameter list"),
+])
+def test_crashes_that_mean_no_weight_can_move(tmp_path, change, words):
+    script = tmp_path / "crash.py"
+    script.write_text(LOOP.replace(*change).format(zero="opt.zero_grad()", step="opt.step()", predict=""))
+    with ScriptRecorder() as recorder:
+        code, error = execute(str(script), [])
+    assert code == 1
+    finding = crash_finding(error, recorder)
+    assert finding.cause == "parameters-not-updating" and words in finding.message
+    # died in its first batch (or before any): nothing worth diagnosing, the crash is the answer
+    ((_, d),) = diagnose_recorded(recorder, error, log=lambda line: None)
+    assert d.primary_cause == "parameters-not-updating" and not d.experiments and d.errors
+
+
 def test_keras_label_out_of_range_crash_in_fit_is_named(tmp_path):
     script = tmp_path / "keras_crash.py"
     script.write_text(textwrap.dedent("""

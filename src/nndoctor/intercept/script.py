@@ -32,6 +32,7 @@ from .script_rules import (
 from .torch_capture import TorchCapture
 
 MIN_VAL_SAMPLES = 10
+MIN_CRASHED_SAMPLES = 100  # a script that crashed having fed fewer training samples is not diagnosed
 
 
 class ScriptRecorder:
@@ -191,6 +192,11 @@ def diagnose_recorded(recorder: ScriptRecorder, error, *, budget=None, log=print
             out.append((label, _bare("torch", extra, {"where": "nndoctor run", "error":
                         "every loss the script computed had gradients disabled (torch.no_grad()): "
                         "no training batch to diagnose"})))
+            continue
+        if error is not None and len(data[0]) < MIN_CRASHED_SAMPLES:  # died in its first batches
+            out.append((label, _bare("torch", extra, {"where": "nndoctor run", "error":
+                        f"the script crashed after {len(data[0])} training samples: too few to diagnose "
+                        "the model (the crash finding says why it stopped)"})))
             continue
         run_one(label, "torch",
                 lambda: diagnose(rec.model, data[0], data[1], validation_data=val, loss=rec.loss,
@@ -367,7 +373,8 @@ CRASH_CAUSES = (  # (pattern in the exception message, cause, only when raised b
     (r"target dtype|expected scalar type|expected .*\b(long|int64)\b.*\bfloat|\bfloat\b.*expected .*\blong\b",
      "label-encoding-mismatch", True),
     (r"\bnan\b|not finite|infinit", "nan-in-data", False),
-    (r"does not require grad|does not have a grad_fn|doesn't require grad", "parameters-not-updating", False),
+    (r"does not require grad|does not have a grad_fn|doesn't require grad|empty parameter list",
+     "parameters-not-updating", False),
     (r"broadcast", "shape-broadcast", True),
     # shapes that do not fit: (N, 1) against (N,) is shape-broadcast, anything else label encoding
     (r"shape|size of tensor|batch.?size|dimension|must match|same size|must be the same|different to the input size",
@@ -379,9 +386,11 @@ def crash_finding(error: BaseException, recorder: ScriptRecorder) -> Finding | N
     """RUN004: the exception the script died of, named as a cause when its message says which."""
     message = f"{type(error).__name__}: {error}".strip()
     in_loss = recorder.torch.in_loss or recorder.keras.raised_in_fit
+    in_training = in_loss or recorder.torch.raised_in_backward  # the training step itself raised
     for pattern, cause, loss_only in CRASH_CAUSES:
         if re.search(pattern, message, flags=re.IGNORECASE) and (in_loss or not loss_only):
-            where = " in the loss" if recorder.torch.in_loss else (" in fit()" if recorder.keras.raised_in_fit else "")
+            where = (" in the loss" if recorder.torch.in_loss else " in fit()" if recorder.keras.raised_in_fit
+                     else " in backward()" if recorder.torch.raised_in_backward else "")
             shapes = recorder.torch.last_loss_args if recorder.torch.in_loss else None
             if cause == "shapes":
                 cause = "shape-broadcast" if shapes is not None and _singleton_apart(*shapes) \
@@ -390,7 +399,7 @@ def crash_finding(error: BaseException, recorder: ScriptRecorder) -> Finding | N
             # raised by the loss or fit: the model never trained past it, whatever a diagnosis of
             # the few samples seen by then says
             return Finding(
-                cause=cause, code=ScriptCrashed.code, severity="error", confidence=0.98 if in_loss else 0.9,
+                cause=cause, code=ScriptCrashed.code, severity="error", confidence=0.98 if in_training else 0.9,
                 message=f"The script crashed{where}: {short}",
                 evidence={"exception": short, "in_loss": bool(in_loss),
                           **({"loss_input_shapes": shapes} if shapes else {})},
@@ -419,7 +428,8 @@ _CRASH_FIX = {
                                 "C output units (or one-hot of width C), matching the loss."),
     "nan-in-data": "Remove or impute NaN/inf values in the inputs and labels before training.",
     "shape-broadcast": "Give the output and the target the same shape (e.g. squeeze the (N, 1) output).",
-    "parameters-not-updating": ("backward() found no graph to the weights: compute the training loss with "
-                                "gradients enabled (not inside torch.no_grad()) and from the model's output "
+    "parameters-not-updating": ("Give the optimizer trainable parameters and a graph to them: build it over "
+                                "model.parameters() with requires_grad=True, and compute the training loss "
+                                "with gradients enabled (not inside torch.no_grad()) from the model's output "
                                 "tensor (no .detach(), .item() or numpy on the way)."),
 }

@@ -105,11 +105,13 @@ class ScriptCrashed(ScriptRule):
 
     ## What it does
     Reads the exception's message: labels out of range, NaN/inf values, a backward() with no
-    graph to the weights (the loss computed under ``torch.no_grad()`` or detached), and, only
-    when raised inside the loss or ``fit()``, label dtypes the loss rejects and shapes that
-    broadcast or do not match ((N, 1) against (N,) is shape-broadcast; other shapes are label
-    encoding). The cause is the one the message names; other crashes get no finding. Raised in
-    the loss, the crash outranks what a diagnosis of the few batches seen by then says.
+    graph to the weights (the loss computed under ``torch.no_grad()`` or detached) or an
+    optimizer given no trainable parameter (parameters-not-updating), and, only when raised
+    inside the loss or ``fit()``, label dtypes the loss rejects and shapes that broadcast or do
+    not match ((N, 1) against (N,) is shape-broadcast; other shapes are label encoding). The
+    cause is the one the message names; other crashes get no finding. Raised in the loss,
+    ``fit()`` or ``backward()``, the crash outranks what a diagnosis of the few batches seen by
+    then says (confidence 0.98).
 
     ## Why is this bad?
     The framework's message says what broke, not why: "Target 3 is out of bounds" means the

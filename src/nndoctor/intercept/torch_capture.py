@@ -132,6 +132,7 @@ class TorchCapture:
         self.backward_calls = 0
         self.loss_calls = 0
         self.in_loss = False  # an exception raised now was raised by a loss module
+        self.raised_in_backward = False  # the script's exception came out of backward()
         self.last_loss_args = None
         self._depth = 0
         self._pending: list = []  # top-level forwards not (yet) consumed by a loss
@@ -159,7 +160,13 @@ class TorchCapture:
                     capture.zero_grads_by[id(args[0])] = capture.zero_grads_by.get(id(args[0]), 0) + 1
                 if owner is torch.optim.Optimizer and args:  # an optimizer that never steps
                     capture.optimizers.setdefault(id(args[0]), args[0])
-                return original(*args, **kwargs)
+                if counter != "backward_calls":
+                    return original(*args, **kwargs)
+                try:
+                    return original(*args, **kwargs)
+                except BaseException:
+                    capture.raised_in_backward = True
+                    raise
             wrapper.__wrapped__ = original
             wrapper.__doc__ = original.__doc__
             setattr(owner, name, wrapper)
