@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import CASES
+from . import EARLY, HELD_OUT
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "benchmarks" / "results" / "user_scripts.json"
@@ -44,22 +44,27 @@ def main(argv=None) -> int:
     parser.add_argument("--budget", default="standard", choices=["quick", "standard", "thorough"])
     args = parser.parse_args(argv)
     rows = []
-    for path, truth, first in CASES:
-        cause, verdict, seconds = answer(path, args.budget)
-        rows.append({"script": path, "truth": truth, "first_answer": first, "answer": cause, "verdict": verdict,
-                     "right": right(truth, cause, verdict), "seconds": round(seconds, 1)})
-        mark = "ok  " if rows[-1]["right"] else "MISS"
-        print(f"{mark} {Path(path).name:45s} {truth:28s} -> {cause} ({seconds:.0f} s)", flush=True)
-    seen = [r for r in rows if r["first_answer"] is not None]
-    first = sum(right(r["truth"], r["first_answer"], "healthy" if r["first_answer"] == "healthy" else None)
-                for r in seen)
-    now = sum(r["right"] for r in rows)
+    for group, cases in (("early", EARLY), ("held-out", HELD_OUT)):
+        for path, truth, first in cases:
+            cause, verdict, seconds = answer(path, args.budget)
+            rows.append({"group": group, "script": path, "truth": truth, "first_answer": first, "answer": cause,
+                         "verdict": verdict, "right": right(truth, cause, verdict), "seconds": round(seconds, 1)})
+            mark = "ok  " if rows[-1]["right"] else "MISS"
+            print(f"{mark} {Path(path).name:45s} {truth:28s} -> {cause} ({seconds:.0f} s)", flush=True)
+    summary = {}
+    for group in ("early", "held-out"):
+        mine = [r for r in rows if r["group"] == group]
+        seen = [r for r in mine if r["first_answer"] is not None]
+        summary[group] = {
+            "cases": len(mine), "first_seen": len(seen),
+            "first_right": sum(right(r["truth"], r["first_answer"], "healthy") for r in seen),
+            "now_right": sum(r["right"] for r in mine)}
     OUT.write_text(json.dumps({
         "date": time.strftime("%Y-%m-%d %H:%M"), "budget": args.budget,
         "machine": f"{platform.machine()}, {platform.system()} {platform.release()}, Python {platform.python_version()}",
-        "first_right": first, "first_seen": len(seen), "now_right": now, "cases": len(rows), "rows": rows,
-    }, indent=1))
-    print(f"user-scripts: first answers {first}/{len(seen)} right, now {now}/{len(rows)}")
+        "summary": summary, "rows": rows}, indent=1))
+    print("user-scripts: " + "; ".join(f"{g}: first answers {v['first_right']}/{v['first_seen']} right, now "
+                                       f"{v['now_right']}/{v['cases']}" for g, v in summary.items()))
     return 0
 
 

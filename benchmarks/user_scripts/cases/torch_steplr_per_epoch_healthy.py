@@ -1,0 +1,25 @@
+"""torch, healthy: StepLR(step_size=5, gamma=0.5) stepped once per epoch."""
+import torch
+from torch import nn
+from sklearn.datasets import load_digits
+from sklearn.model_selection import train_test_split
+
+torch.manual_seed(10)
+x, y = load_digits(return_X_y=True)
+x_train, x_test, y_train, y_test = train_test_split(x / 16.0, y, test_size=0.2, random_state=10, stratify=y)
+x_train, x_test = (torch.tensor(a, dtype=torch.float32) for a in (x_train, x_test))
+y_train, y_test = torch.tensor(y_train), torch.tensor(y_test)
+model = nn.Sequential(nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 10))
+opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+sched = torch.optim.lr_scheduler.StepLR(opt, step_size=5, gamma=0.5)
+for epoch in range(20):
+    perm = torch.randperm(len(x_train))
+    for i in range(0, len(x_train), 32):
+        idx = perm[i:i+32]
+        opt.zero_grad()
+        nn.functional.cross_entropy(model(x_train[idx]), y_train[idx]).backward()
+        opt.step()
+    sched.step()
+model.eval()
+with torch.no_grad():
+    print("test accuracy", (model(x_test).argmax(1) == y_test).float().mean().item())
