@@ -12,11 +12,9 @@ from ..conftest import QUICK, STANDARD, blobs, causes, mlp, setup, split, train
 
 COVERAGE = {
     "capacity-bottleneck": (["test_experiment_rules::test_one_unit_bottleneck_is_capacity_bottleneck",
-                             "test_experiment_rules::test_linear_model_on_moons_is_capacity_bottleneck",
-                             "test_experiment_rules::test_keras_hidden_layers_without_activation_are_linear"],
+                             "test_experiment_rules::test_linear_model_on_moons_is_capacity_bottleneck"],
                             ["test_experiment_rules::test_wide_enough_twin_is_not_a_bottleneck",
-                             "test_experiment_rules::test_linear_model_on_linear_data_is_not_a_bottleneck",
-                             "test_experiment_rules::test_keras_hidden_layers_without_activation_are_linear"]),
+                             "test_experiment_rules::test_linear_model_on_linear_data_is_not_a_bottleneck"]),
     "overfitting": (["test_experiment_rules::test_memorizing_noise_features_is_overfitting"],
                     ["test_experiment_rules::test_wide_enough_twin_is_not_a_bottleneck"]),
     "train-mode-at-inference": (["test_experiment_rules::test_dropout_forced_on_is_train_mode_at_inference",
@@ -243,6 +241,7 @@ def test_few_conv_filters_are_not_named_a_bottleneck_by_a_baseline_alone():
         layers = [LayerInfo("hidden", kind, units=4, weight=np.ones((16, 4))),
                   LayerInfo("out", "dense", units=10, weight=np.ones((4, 10)))]
         ev = SimpleNamespace(model=SimpleNamespace(weighted_layers=layers, n_params=100), n_classes=10,
+                             framework="torch",
                              task="classification", run=SimpleNamespace(nonfinite_step=None), data_finite=True,
                              experiments={"simple_baseline": baseline}, trained_val=summary(160),
                              trained_train=summary(198))
