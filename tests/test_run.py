@@ -47,6 +47,7 @@ EXPECTED = {
     "torch_head_replaced_after_optimizer": ("parameters-not-updating", "RUN005"),
     "torch_scheduler_every_batch": ("lr-too-low", "RUN008"),
     "torch_healthy_cosine_schedule": ("healthy", None),
+    "keras_tfdata_softmax_one_unit": ("output-activation-mismatch", "PL001"),
 }
 
 
@@ -397,6 +398,30 @@ def test_keras_evaluate_after_fit_is_the_validation_data_and_restored():
     assert keras.Model.evaluate is original
     x_train, _, (x_val, y_val) = rec.data()
     assert len(x_train) == 20 and np.array_equal(x_val, x_test) and np.array_equal(y_val, y_test)
+
+
+def test_keras_tf_data_pipelines_are_read_back():
+    """fit(dataset, validation_data=dataset) and evaluate(dataset): the (x, y) batches are read
+    back into arrays, and their batch size is the diagnosis's."""
+    import keras
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    model.compile(optimizer="sgd", loss="mse")
+    x, y = np.random.rand(20, 3).astype("float32"), np.random.rand(20, 2).astype("float32")
+
+    def pipeline(a, b):
+        return tf.data.Dataset.from_tensor_slices((a, b)).batch(8)
+
+    with ScriptRecorder() as recorder:
+        model.fit(pipeline(x, y), validation_data=pipeline(x[:6], y[:6]), epochs=1, verbose=0)
+        (rec,) = recorder.keras.fits.values()
+        x_train, y_train, (x_val, y_val) = rec.data()
+        assert np.array_equal(x_train, x) and np.array_equal(y_train, y) and np.array_equal(x_val, x[:6])
+        model.evaluate(pipeline(x[10:], y[10:]), verbose=0)
+    assert np.array_equal(rec.data()[2][1], y[10:])
+    assert rec.dataset_batch_size() == 8
 
 
 def test_import_nndoctor_imports_no_framework():

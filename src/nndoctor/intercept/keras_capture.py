@@ -33,7 +33,7 @@ class KerasFitRecord:
         as Keras does. Data the script evaluated the model on after training (``evaluate(x_test,
         y_test)``) replaces the validation data: it is what the user judges the model by, and
         where a preprocessing step skipped at test time shows."""
-        pair = _arrays(self.x, self.y)
+        pair = _arrays(self.x, self.y) if self.y is not None else _from_dataset(self.x, self.model)
         if pair is None:
             return None
         x, y = pair
@@ -41,6 +41,8 @@ class KerasFitRecord:
         if self.validation_data is not None and isinstance(self.validation_data, (tuple, list)) \
                 and len(self.validation_data) >= 2:
             val = (_array(self.validation_data[0]), _array(self.validation_data[1]))
+        elif self.validation_data is not None:
+            val = _from_dataset(self.validation_data, self.model)
         elif self.validation_split:
             split_at = int(math.floor(len(x) * (1.0 - self.validation_split)))
             x, y, val = x[:split_at], y[:split_at], (x[split_at:], y[split_at:])
@@ -48,8 +50,59 @@ class KerasFitRecord:
         return x, y, evaluated if evaluated is not None else val
 
     def _evaluated(self):
-        pair = _arrays(*self.evaluated) if self.evaluated is not None else None
+        if self.evaluated is None:
+            return None
+        x, y = self.evaluated
+        pair = _arrays(x, y) if y is not None else _from_dataset(x, self.model)
         return pair if pair is not None and len(pair[0]) else None
+
+    def dataset_batch_size(self) -> int | None:
+        """The batch size of a batched ``tf.data`` training set (None for arrays)."""
+        if self.y is not None or not hasattr(self.x, "as_numpy_iterator"):
+            return None
+        try:
+            first = next(iter(self.x.take(1).as_numpy_iterator()))
+            return int(len(np.asarray(first[0]))) if _batched(first[0], self.model) else None
+        except Exception:  # noqa: BLE001 - an unreadable dataset just leaves the default
+            return None
+
+
+MAX_DATASET_SAMPLES = 20_000  # samples read back from a tf.data dataset (a repeated one is endless)
+
+
+def _batched(x, model) -> bool:
+    """Whether a dataset element is a batch: one axis more than the model's input."""
+    x = np.asarray(x)
+    try:
+        return x.ndim == len(model.inputs[0].shape)
+    except Exception:  # noqa: BLE001 - a subclassed model without inputs: element shapes tell
+        return x.ndim >= 2
+
+
+def _from_dataset(dataset, model, limit: int = MAX_DATASET_SAMPLES):
+    """``(x, y)`` read back from a ``tf.data`` dataset of ``(inputs, targets[, weights])``
+    elements, batched or not, up to ``limit`` samples; None for anything else (generators are
+    used up by the script, dict inputs are not a single array)."""
+    if not hasattr(dataset, "as_numpy_iterator"):
+        return None
+    xs, ys, n = [], [], 0
+    try:
+        for element in dataset.as_numpy_iterator():
+            if not isinstance(element, tuple) or len(element) < 2 or isinstance(element[0], dict):
+                return None
+            xb, yb = np.asarray(element[0]), np.asarray(element[1])
+            if not _batched(xb, model):
+                xb, yb = xb[None], yb[None]
+            xs.append(xb)
+            ys.append(yb)
+            n += len(xb)
+            if n >= limit:
+                break
+    except Exception:  # noqa: BLE001 - a dataset that cannot be read again is not captured
+        return None
+    if not xs:
+        return None
+    return np.concatenate(xs)[:limit], np.concatenate(ys)[:limit]
 
 
 def _arrays(x, y):
@@ -116,9 +169,9 @@ class KerasCapture:
             if not capture._in_fit:
                 try:
                     a = eval_signature.bind(self, *args, **kwargs).arguments
-                    if a.get("x") is not None and a.get("y") is not None:
+                    if a.get("x") is not None and (a.get("y") is not None or hasattr(a["x"], "as_numpy_iterator")):
                         record = capture.fits.setdefault(id(self), KerasFitRecord(model=self))
-                        record.evaluated = (a["x"], a["y"])
+                        record.evaluated = (a["x"], a.get("y"))
                 except Exception:  # noqa: BLE001 - recording must never break the user's evaluate
                     pass
             return original_eval(self, *args, **kwargs)

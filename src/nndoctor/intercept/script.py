@@ -211,11 +211,13 @@ def diagnose_recorded(recorder: ScriptRecorder, error, *, budget=None, log=print
         label = f"{getattr(rec.model, 'name', type(rec.model).__name__)} (keras)"
         if data is None:
             out.append((label, _bare("keras", extra, {"where": "nndoctor run", "error":
-                        "the fit call's x/y are not arrays (a dataset or generator): not captured"})))
+                        "the fit call's x/y are not arrays or a tf.data dataset of (x, y) (a generator, "
+                        "or dict inputs): not captured"})))
             continue
         x, y, val = data
         run_one(label, "keras",
-                lambda: diagnose(rec.model, x, y, validation_data=val, batch_size=rec.batch_size,
+                lambda: diagnose(rec.model, x, y, validation_data=val,
+                                 batch_size=rec.batch_size or rec.dataset_batch_size(),
                                  budget=budget, verbose=0), extra)
         late(out[-1][1], lambda d: prediction_shift(x, rec.predictions, d))
     if not out:
