@@ -290,6 +290,7 @@ def test_crash_in_the_loss_is_named(tmp_path):
 
 @pytest.mark.parametrize("change, cause, words", [
     (("torch.randint(0, 2, (64,))", "torch.randint(0, 2, (64,)).float()"), "label-encoding-mismatch", "dtype"),
+    (("torch.randint(0, 2, (64,))", "torch.randint(0, 2, (64, 1))"), "label-encoding-mismatch", "multi-target"),
     (("loss_fn = nn.CrossEntropyLoss()", "loss_fn = nn.BCEWithLogitsLoss()"), None, None),  # (N, 2) vs (N,)
     (("nn.Linear(8, 2))", "nn.Linear(8, 1))\ny = y.float()"), "shape-broadcast", "input size"),  # (N, 1) vs (N,)
 ])
@@ -337,6 +338,23 @@ def test_crashes_that_mean_no_weight_can_move(tmp_path, change, words):
     # died in its first batch (or before any): nothing worth diagnosing, the crash is the answer
     ((_, d),) = diagnose_recorded(recorder, error, log=lambda line: None)
     assert d.primary_cause == "parameters-not-updating" and not d.experiments and d.errors
+
+
+def test_keras_string_labels_crash_in_fit_is_label_encoding(tmp_path):
+    script = tmp_path / "strings.py"
+    script.write_text(textwrap.dedent("""
+        import numpy as np, keras
+        x = np.random.rand(40, 3).astype("float32")
+        y = np.where(x[:, 0] > 0.5, "malignant", "benign")
+        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1, activation="sigmoid")])
+        model.compile(optimizer="adam", loss="binary_crossentropy")
+        model.fit(x, y, epochs=1, verbose=0)
+    """))
+    with ScriptRecorder() as recorder:
+        code, error = execute(str(script), [])
+    assert code == 1
+    finding = crash_finding(error, recorder)
+    assert finding.cause == "label-encoding-mismatch" and "'malignant'" in finding.message
 
 
 def test_keras_label_out_of_range_crash_in_fit_is_named(tmp_path):

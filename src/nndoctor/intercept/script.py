@@ -16,6 +16,8 @@ import sys
 import traceback
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from ..findings import Finding
 from ..result import Diagnosis
 from ._imports import AfterImport
@@ -374,6 +376,7 @@ CRASH_CAUSES = (  # (pattern in the exception message, cause, only when raised b
      "label-encoding-mismatch", False),
     (r"target dtype|expected scalar type|expected .*\b(long|int64)\b.*\bfloat|\bfloat\b.*expected .*\blong\b",
      "label-encoding-mismatch", True),
+    (r"multi-target not supported|1D target tensor expected", "label-encoding-mismatch", True),
     (r"\bnan\b|not finite|infinit", "nan-in-data", False),
     (r"does not require grad|does not have a grad_fn|doesn't require grad|empty parameter list",
      "parameters-not-updating", False),
@@ -387,6 +390,16 @@ CRASH_CAUSES = (  # (pattern in the exception message, cause, only when raised b
 def crash_finding(error: BaseException, recorder: ScriptRecorder) -> Finding | None:
     """RUN004: the exception the script died of, named as a cause when its message says which."""
     message = f"{type(error).__name__}: {error}".strip()
+    if recorder.keras.raised_in_fit:
+        text = next((_string_labels(r.y) for r in recorder.keras.fits.values() if _string_labels(r.y)), None)
+        if text is not None:
+            return Finding(
+                cause="label-encoding-mismatch", code=ScriptCrashed.code, severity="error", confidence=0.98,
+                message=f"The script crashed in fit(): the labels are text ({text}), not class numbers "
+                        f"({type(error).__name__}: {str(error).strip()[:120]}).",
+                evidence={"exception": f"{type(error).__name__}: {str(error).strip()[:300]}", "in_loss": True},
+                fix="Encode the labels as integers 0..C-1 before training (and decode predictions back).",
+                fix_code="y = sklearn.preprocessing.LabelEncoder().fit_transform(y)")
     in_loss = recorder.torch.in_loss or recorder.keras.raised_in_fit
     in_training = in_loss or recorder.torch.raised_in_backward  # the training step itself raised
     for pattern, cause, loss_only in CRASH_CAUSES:
@@ -407,6 +420,18 @@ def crash_finding(error: BaseException, recorder: ScriptRecorder) -> Finding | N
                           **({"loss_input_shapes": shapes} if shapes else {})},
                 fix=_CRASH_FIX[cause])
     return None
+
+
+def _string_labels(y) -> str | None:
+    """A few of the labels when they are text (strings), else None."""
+    try:
+        y = np.asarray(y)
+    except (TypeError, ValueError):  # not an array: nothing to say
+        return None
+    if y.dtype.kind not in "USO" or not y.size:
+        return None
+    sample = list(dict.fromkeys(str(v) for v in y.ravel()[:1000] if isinstance(v, (str, bytes))))
+    return ", ".join(repr(v) for v in sample[:3]) if sample else None
 
 
 def _singleton_apart(prediction: tuple, target: tuple) -> bool:
