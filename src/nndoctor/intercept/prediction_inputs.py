@@ -14,6 +14,7 @@ from ..evidence.outputs import to_probabilities
 from ..findings import Finding
 from ..rules._base import fmt_pct
 from ..rules.data.preprocessing_mismatch import LOG2_SCALE, SHIFT, per_feature_shift
+from .script_rules import PredictionInputsShifted
 
 MIN_CALL = 20  # samples in one prediction call for the DA006 thresholds to apply ...
 FEW_SHIFT = 3.0  # ... fewer samples (a handful of new inputs): a median shift of 3 training stds
@@ -94,7 +95,7 @@ def prediction_shift(x_train, calls: list, d) -> Finding | None:
     elif shift["median_mean_shift_in_train_stds"] > FEW_SHIFT:
         severity, confidence = "error", 0.8
     return Finding(
-        cause="preprocessing-mismatch", code="RUN007", severity=severity, confidence=confidence,
+        cause="preprocessing-mismatch", code=PredictionInputsShifted.code, severity=severity, confidence=confidence,
         message=what + " The preprocessing applied to the training data was not applied to the data "
                        "predicted on.",
         evidence=evidence,

@@ -204,6 +204,39 @@ class OneClassBatches(ScriptRule):
     summary = "every training batch holds one class: the data is in class order and not shuffled"
 
 
+class PredictionInputsShifted(ScriptRule):
+    """Flags predictions made on inputs that are not scaled like the training inputs.
+
+    ## What it does
+    Keeps the inputs and outputs of every prediction the script makes without a loss (a torch
+    model called outside its training loss, Keras ``predict``) and compares each call's inputs
+    with the training inputs feature by feature, with DA006's measures: the median standardized
+    mean difference over 1 training std, or a median std ratio beyond 2x (calls of fewer than
+    20 samples: a median shift of 3 stds). The model's predicted class shares on the shifted
+    inputs are set against its shares on training-scale validation data: a total variation of
+    0.3 or more is an error (the predictions collapsed), less a warning; for regression an
+    error from a 3-std shift.
+
+    ## Why is this bad?
+    Without labels for those inputs no score shows the problem, but the network sees values it
+    never met in training: its predictions saturate into one class or a constant.
+
+    ## Example
+    ```python
+    x_train = StandardScaler().fit_transform(x_train)
+    model.fit(x_train, y_train)
+    model.predict(x_new)          # raw features: the scaler was not applied
+    ```
+
+    ## Fix
+    Apply the fitted training transform to every input the model predicts on.
+    """
+
+    code = "RUN007"
+    cause = "preprocessing-mismatch"
+    summary = "the script predicts on inputs scaled unlike the training inputs"
+
+
 class LRScheduleCollapse(ScriptRule):
     """Flags a learning-rate schedule that cut the rate to almost nothing early in training,
     when a copy trained at the schedule's peak rate does clearly better.
@@ -241,7 +274,8 @@ class LRScheduleCollapse(ScriptRule):
 
 
 SCRIPT_RULES: list[type[ScriptRule]] = [StepNeverCalled, ZeroGradMissing, PredictsInTrainMode, ScriptCrashed,
-                                        WeightsNeverChanged, OneClassBatches, LRScheduleCollapse]
+                                        WeightsNeverChanged, OneClassBatches, PredictionInputsShifted,
+                                        LRScheduleCollapse]
 
 
 def find_script_rule(code_or_cause: str) -> list[type[ScriptRule]]:
