@@ -33,25 +33,30 @@ def record_prediction(calls: list, inputs, outputs) -> None:
         calls.append((np.asarray(inputs), np.asarray(outputs)))
 
 
-def call_shift(x_train: np.ndarray, x_call: np.ndarray) -> dict | None:
-    """How far one call's inputs sit from the training inputs, feature by feature (DA006's
-    measures, without labels): the median standardized mean difference and |log2 std ratio|."""
-    train = x_train.reshape(len(x_train), -1).astype(np.float64)
-    call = x_call.reshape(len(x_call), -1).astype(np.float64)
-    if call.shape[1] != train.shape[1] or not len(call) or not len(train):
-        return None
+def _feature_stats(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per flattened feature: mean and std over the finite values."""
+    flat = x.reshape(len(x), -1).astype(np.float64)
     with np.errstate(all="ignore"):
-        m_tr, s_tr = np.nanmean(train, axis=0), np.nanstd(train, axis=0)
-        m_ca, s_ca = np.nanmean(call, axis=0), np.nanstd(call, axis=0)
+        return np.nanmean(flat, axis=0), np.nanstd(flat, axis=0)
+
+
+def call_shift(x_train: np.ndarray, x_call: np.ndarray, train_stats: tuple | None = None) -> dict | None:
+    """How far one call's inputs sit from the training inputs, feature by feature (DA006's
+    measures, without labels): the median standardized mean difference and |log2 std ratio|.
+    ``train_stats``: `_feature_stats(x_train)`, when already computed for another call."""
+    if not len(x_call) or not len(x_train) or int(np.prod(x_call.shape[1:])) != int(np.prod(x_train.shape[1:])):
+        return None
+    m_tr, s_tr = train_stats if train_stats is not None else _feature_stats(x_train)
+    m_ca, s_ca = _feature_stats(x_call)
     keep = np.isfinite(m_tr) & np.isfinite(m_ca) & (s_tr > 0)
     if not keep.any():
         return None
     smd, log2_scale = per_feature_shift(m_tr[keep], s_tr[keep], m_ca[keep], s_ca[keep], 0.1 * s_tr[keep])
-    few = len(call) < MIN_CALL
+    few = len(x_call) < MIN_CALL
     median_smd = float(np.median(smd))
     median_scale = None if few else float(np.median(np.abs(log2_scale)))
     moved = median_smd > FEW_SHIFT if few else (median_smd > SHIFT or median_scale > LOG2_SCALE)
-    return {"n": len(call), "median_mean_shift_in_train_stds": median_smd,
+    return {"n": len(x_call), "median_mean_shift_in_train_stds": median_smd,
             "max_mean_shift_in_train_stds": float(smd.max()),
             "median_std_ratio": None if few else float(2 ** np.median(log2_scale)), "moved": bool(moved)}
 
@@ -60,7 +65,8 @@ def prediction_shift(x_train, calls: list, d) -> Finding | None:
     """RUN007 for one model: the most shifted of its prediction calls, when one moved."""
     if x_train is None or not calls:
         return None
-    shifts = [(call_shift(x_train, x), out) for x, out in calls]
+    stats = _feature_stats(x_train)  # once, not once per call
+    shifts = [(call_shift(x_train, x, stats), out) for x, out in calls]
     moved = [(s, out) for s, out in shifts if s is not None and s["moved"]]
     if not moved:
         return None

@@ -190,15 +190,13 @@ def diagnose_recorded(recorder: ScriptRecorder, error, *, budget=None, log=print
         if crash is not None and i == len(torch_records) - 1:
             extra.append(crash)
         label = f"{type(rec.model).__name__} (torch)"
-        if data is None:  # every loss call had gradients disabled: nothing was trained
-            out.append((label, _bare("torch", extra, {"where": "nndoctor run", "error":
-                        "every loss the script computed had gradients disabled (torch.no_grad()): "
-                        "no training batch to diagnose"})))
-            continue
-        if error is not None and len(data[0]) < MIN_CRASHED_SAMPLES:  # died in its first batches
-            out.append((label, _bare("torch", extra, {"where": "nndoctor run", "error":
-                        f"the script crashed after {len(data[0])} training samples: too few to diagnose "
-                        "the model (the crash finding says why it stopped)"})))
+        skip = ("every loss the script computed had gradients disabled (torch.no_grad()): no training batch "
+                "to diagnose" if data is None else
+                f"the script crashed after {len(data[0])} training samples: too few to diagnose the model (the "
+                "crash finding says why it stopped)" if error is not None and len(data[0]) < MIN_CRASHED_SAMPLES
+                else None)
+        if skip is not None:
+            out.append((label, _bare("torch", extra, {"where": "nndoctor run", "error": skip})))
             continue
         run_one(label, "torch",
                 lambda: diagnose(rec.model, data[0], data[1], validation_data=val, loss=rec.loss,
@@ -234,11 +232,16 @@ def _bare(framework, findings, error) -> Diagnosis:
                      findings=list(findings), errors=[error])
 
 
+def _held(*optimizers) -> set[int]:
+    """The ids of every parameter these optimizers hold."""
+    return {id(p) for opt in optimizers if opt is not None for g in opt.param_groups for p in g["params"]}
+
+
 def _optimizer_for(model, optimizers: dict):
     """The optimizer holding ``model``'s parameters; else the only one seen; else None."""
     params = {id(p) for p in model.parameters()}
     for opt in optimizers.values():
-        if any(id(p) in params for g in opt.param_groups for p in g["params"]):
+        if _held(opt) & params:
             return opt
     return next(iter(optimizers.values())) if len(optimizers) == 1 else None
 
@@ -332,14 +335,14 @@ def _orphans(rec, t: TorchCapture) -> list:
     unchanged = rec.unchanged_parameters()
     if not unchanged or len(unchanged) == len(list(rec.model.parameters())):
         return []
-    held = {id(p) for opt in t.optimizers.values() for g in opt.param_groups for p in g["params"]}
+    held = _held(*t.optimizers.values())
     return [(n, p) for n, p in unchanged if p.requires_grad and p.grad is not None and id(p) not in held]
 
 
 def _why_unchanged(model, optimizer) -> dict:
     """What the parameters of a model that never changed show at the end of the script."""
     params = list(model.parameters())
-    held = set() if optimizer is None else {id(p) for g in optimizer.param_groups for p in g["params"]}
+    held = _held(optimizer)
     trainable = [p for p in params if p.requires_grad]
     with_grad = [p for p in trainable if p.grad is not None]
     facts = {"parameters": len(params), "trainable": len(trainable), "with_gradient": len(with_grad),
@@ -351,7 +354,7 @@ def _why_unchanged(model, optimizer) -> dict:
                 "text": "the optimizer that stepped holds none of the model's parameters.",
                 "fix": "Build the optimizer over this model's parameters, after the model is final.",
                 "fix_code": "optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)"}
-    if optimizer is not None and all(g.get("lr", 1.0) == 0 for g in optimizer.param_groups):
+    if all(g.get("lr", 1.0) == 0 for g in optimizer.param_groups):
         return {**facts, "reason": "learning-rate-zero", "text": "the optimizer's learning rate is 0.",
                 "fix": "Give the optimizer a learning rate above 0 (e.g. 1e-3 for Adam).",
                 "fix_code": "optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)"}
@@ -391,7 +394,7 @@ def crash_finding(error: BaseException, recorder: ScriptRecorder) -> Finding | N
     """RUN004: the exception the script died of, named as a cause when its message says which."""
     message = f"{type(error).__name__}: {error}".strip()
     if recorder.keras.raised_in_fit:
-        text = next((_string_labels(r.y) for r in recorder.keras.fits.values() if _string_labels(r.y)), None)
+        text = next(filter(None, (_string_labels(r.y) for r in recorder.keras.fits.values())), None)
         if text is not None:
             return Finding(
                 cause="label-encoding-mismatch", code=ScriptCrashed.code, severity="error", confidence=0.98,
