@@ -363,12 +363,18 @@ def test_class_indices_regressed_through_one_unit(framework, ordered):
     finding = _finding(d, "wrong-loss-for-task")
     assert finding.evidence["kind"] == "regression-on-class-indices"
     assert finding.evidence["classes"] == [0, 1, 2, 3, 4]
+    # simple_baseline scores the same split both ways: as categories and rounded from a regression
+    as_classes = finding.evidence["classifier_accuracy"] - max(finding.evidence["rounded_regression_accuracy"],
+                                                               finding.evidence["rounded_accuracy"])
     if ordered:
         assert finding.severity == "info"
         assert finding.evidence["rounded_accuracy"] >= 0.9
+        assert as_classes < 0.1 and "simple_baseline" not in finding.confirmed_by
     else:
         assert d.primary_cause == "wrong-loss-for-task" and finding.severity == "error"
         assert finding.evidence["rounded_accuracy"] < 0.5
+        assert as_classes >= 0.1 and finding.confirmed_by == ["simple_baseline"]
+        assert finding.confidence == 0.9 and "name categories" in finding.message
 
 
 @pytest.mark.parametrize("task", ["regression", "soft-labels"])

@@ -4,6 +4,11 @@ Logistic/ridge regression (balanced class weights) and a gradient-boosted tree o
 flattened inputs (standardized, NaN imputed); accuracy with its tests, and balanced accuracy,
 which shows signal in minority classes that plain accuracy hides. If a simple model is far above the network, the network's set-up is at fault,
 not the data; if even they cannot beat chance, the labels may carry no signal.
+
+Regression targets that are exactly 0..K-1 (3 <= K <= 20) are also scored as categories
+(``class_indices``): the classifiers' accuracy against the regressions' predictions rounded to
+the nearest index. PL002 reads it to tell class labels regressed by mistake from an ordered
+amount.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from ..evidence.stats import accuracy_report
 from ._base import ExperimentContext, experiment
 
 MAX_SAMPLES = 5000
+MAX_CLASSES = 20  # whole-number targets 0..K-1 with K up to this may be class indices (as PL002)
 
 
 @experiment("simple_baseline", always=True)
@@ -64,14 +70,43 @@ def _run(ctx: ExperimentContext) -> dict:
     y = np.asarray(spec.y, dtype=float).reshape(len(spec.y), -1)[:MAX_SAMPLES]
     y_val = np.asarray(spec.y_val, dtype=float).reshape(len(spec.y_val), -1)
     keep, keep_val = np.isfinite(y).all(axis=1), np.isfinite(y_val).all(axis=1)
+    predictions = {}
     for name, model in models.items():
         model.fit(x[keep], y[keep, 0])
-        pred = model.predict(x_val[keep_val])
+        pred = predictions[name] = model.predict(x_val[keep_val])
         target = y_val[keep_val, 0]
         ss = float(((target - target.mean()) ** 2).sum())
         results[name] = {"r2": 1.0 - float(((target - pred) ** 2).sum()) / ss if ss > 0 else None}
     best = max(results, key=lambda k: results[k]["r2"] if results[k]["r2"] is not None else -np.inf)
-    return {"models": results, "best": best, "best_score": results[best]["r2"]}
+    out = {"models": results, "best": best, "best_score": results[best]["r2"]}
+    if y.shape[1] == 1 and keep_val.any() and class_indices(y[keep, 0]):
+        out["class_indices"] = _as_classes(x[keep], y[keep, 0], x_val[keep_val], y_val[keep_val, 0], predictions)
+    return out
+
+
+def class_indices(targets: np.ndarray, max_classes: int = MAX_CLASSES) -> bool:
+    """Targets that are exactly 0..K-1 with 3 <= K <= ``max_classes``: class indices or an ordered amount."""
+    values = np.unique(targets)
+    return 3 <= values.size <= max_classes and np.array_equal(values, np.arange(values.size))
+
+
+def _as_classes(x, y, x_val, y_val, regression_predictions: dict) -> dict:
+    """Whole-number targets 0..K-1 scored both ways on the same split: classifiers that treat
+    them as categories, and the regressions' predictions rounded to the nearest index. Far
+    better as categories: the numbers name classes, not an amount."""
+    k = int(y.max()) + 1
+    labels, labels_val = y.astype(int), y_val.astype(int)
+    classifiers = {}
+    for name, model in _models("classification").items():
+        model.fit(x, labels)
+        classifiers[name] = accuracy_report(labels_val, model.predict(x_val), k).to_dict()
+    rounded = {name: float(np.mean(np.clip(np.rint(pred), 0, k - 1) == labels_val))
+               for name, pred in regression_predictions.items()}
+    best = max(classifiers, key=lambda n: classifiers[n]["value"])
+    best_rounded = max(rounded, key=rounded.get)
+    return {"classes": k, "classifier": best, "classifier_accuracy": classifiers[best]["value"],
+            "classifier_ci95": classifiers[best]["ci95"], "rounded_regression": best_rounded,
+            "rounded_accuracy": rounded[best_rounded], "classifiers": classifiers, "rounded": rounded}
 
 
 def _flat(x):

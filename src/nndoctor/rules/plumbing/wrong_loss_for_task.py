@@ -5,13 +5,14 @@ from __future__ import annotations
 import numpy as np
 
 from .._base import Evidence, Rule, RuledOut, fmt_score
-from .._measures import learned, score_of
+from .._measures import CLEAR_MARGIN, learned, score_of
 from ._facts import (framework_error, learned_despite_it, loss_label, output_activation, shape_text,
                      value_range)
 
 MAX_CLASSES = 20  # whole-number targets with at most max(20, units) values look like classes (as infer_task)
 ORDINAL_MARGIN = 0.05  # rounded predictions within 5 points of the majority share learned nothing
 ORDINAL_FIT = 0.9  # rounded predictions this accurate: the indices behave like an ordered amount
+BASELINE = "simple_baseline"
 
 
 class WrongLossForTask(Rule):
@@ -27,6 +28,10 @@ class WrongLossForTask(Rule):
     regressed through one unit may be class indices or an ordered amount (ratings): the trained
     copy's predictions, rounded to the nearest class, decide: an error when they are no better
     than the majority class (or R^2 <= 0.3), a warning when under 90% are right, else info.
+    The `simple_baseline` experiment confirms it (confidence 0.9): a classifier on the same
+    split clearly beats every rounded regression (a ridge and a boosted tree rounded, and the
+    copy), by 10 points and beyond its interval. The numbers then name categories, and no
+    learning rate would make a regression of them a good classifier.
     It quotes the framework's error when the recorded run failed, and the trained copy's score
     otherwise.
 
@@ -153,6 +158,11 @@ class WrongLossForTask(Rule):
         r2 = summary.r2 if summary is not None else None
         evidence.update(kind="regression-on-class-indices", classes=classes.tolist(), rounded_accuracy=rounded,
                         majority_share=majority, r2=r2)
+        as_classes = (ev.experiments.get(BASELINE) or {}).get("class_indices")
+        if as_classes:
+            evidence.update(classifier_accuracy=as_classes["classifier_accuracy"],
+                            classifier=as_classes["classifier"],
+                            rounded_regression_accuracy=as_classes["rounded_accuracy"])
         who = "trained copy" if use_copy else "model as given"
         message = (f"The targets look like class indices: whole numbers taking exactly the values "
                    f"{_list(classes)} (0..{k - 1}), regressed with {label} through one output unit. A "
@@ -160,6 +170,17 @@ class WrongLossForTask(Rule):
                    "a sample that could be class 0 or 2 is predicted as class 1. Rounded to the nearest "
                    f"class, the {who}'s validation predictions are right for {100 * rounded:.0f}% "
                    f"(majority class {100 * majority:.0f}%; R^2 {'n/a' if r2 is None else f'{r2:.2f}'}).")
+        if _categories(as_classes, rounded):
+            severity = "error" if rounded <= majority + ORDINAL_MARGIN or not learned(summary, ev.task) \
+                else "warning"
+            message += (f" Scored as categories, a {as_classes['classifier'].replace('_', ' ')} classifier "
+                        f"predicts {100 * as_classes['classifier_accuracy']:.0f}% of the same validation "
+                        f"samples; regressed as numbers and rounded, the best simple model reaches "
+                        f"{100 * as_classes['rounded_accuracy']:.0f}% ({as_classes['rounded_regression'].replace('_', ' ')}): "
+                        "the numbers name categories, not an amount, and no learning rate makes a "
+                        "regression of them a good classifier.")
+            return self.finding(severity, 0.9, message, evidence, *self._classification_fix(ev),
+                                confirmed_by=[BASELINE])
         if rounded <= majority + ORDINAL_MARGIN or not learned(summary, ev.task):
             return self.finding("error", 0.8, message + " These predictions are close to guessing.",
                                 evidence, *self._classification_fix(ev))
@@ -178,6 +199,16 @@ class WrongLossForTask(Rule):
                     'model.compile(loss="sparse_categorical_crossentropy", optimizer=...)  # Dense(C, activation="softmax")')
         return ("Use a classification loss: nn.CrossEntropyLoss on the raw scores of one output unit per "
                 "class, with integer labels.", "loss = nn.CrossEntropyLoss()  # no Softmax module, targets of dtype long")
+
+
+def _categories(as_classes: dict | None, network_rounded: float) -> bool:
+    """A classifier clearly beats every rounded regression (simple models' and the network's):
+    beyond the margin, and beyond the rounded accuracy with its interval's lower end."""
+    if not as_classes:
+        return False
+    regression = max(as_classes["rounded_accuracy"], network_rounded)
+    return (as_classes["classifier_accuracy"] - regression >= CLEAR_MARGIN["classification"]
+            and as_classes["classifier_ci95"][0] > regression)
 
 
 def _outcome(ev: Evidence, evidence: dict) -> str:
