@@ -173,6 +173,23 @@ def test_recorder_sees_functional_losses_once(tmp_path):
     assert recorder.torch.loss_calls == 12
 
 
+def test_predictions_between_epochs_leave_the_script_running(tmp_path):
+    """An evaluation between epochs (no loss, other batch sizes) waits until the next loss call
+    settles it. Settling must not compare the waiting tensors: `list.remove` did, with `==`,
+    and killed the user's script with a size-mismatch error in the next training step."""
+    script = tmp_path / "between.py"
+    script.write_text(LOOP.format(zero="opt.zero_grad()", step="opt.step()", predict="").replace(
+        "    for i in range(0, 64, 16):",
+        "    with torch.no_grad():\n        [model(x[j:j + 5]) for j in range(0, 20, 5)]\n"
+        "    for i in range(0, 64, 16):"))
+    with ScriptRecorder() as recorder:
+        code, error = execute(str(script), [])
+    assert code == 0 and error is None
+    (rec,) = recorder.torch.models.values()
+    assert recorder.torch.loss_calls == 12 and rec.inference_calls == 12
+    assert rec.inference_in_train_mode == 12  # dropout on, no model.eval(): RUN003's evidence
+
+
 @pytest.mark.parametrize("change, cause", [
     ({"step": "pass"}, "parameters-not-updating"),
     ({"zero": "pass"}, "gradient-accumulation"),
@@ -184,6 +201,32 @@ def test_recorder_names_the_loop_fault(tmp_path, change, cause):
     assert optimizer is not None
     assert [f.cause for f in script_findings(recorder.torch, rec, optimizer)] == [cause]
     assert [f.cause for f in script_findings(recorder.torch, rec)] == [cause]
+
+
+@pytest.mark.parametrize("loop, flagged", [
+    ("opt.zero_grad()\nfor epoch in range(3):\n    for i in range(0, 64, 16):\n        pass", True),  # once, before
+    ("for epoch in range(3):\n    opt.zero_grad()\n    for i in range(0, 64, 16):\n        pass", True),  # per epoch
+    ("for epoch in range(3):\n    for i in range(0, 64, 16):\n        if i == 0: opt.zero_grad()", True),  # rare branch
+    # accumulating on purpose: two batches per step, cleared after every step
+    ("for epoch in range(3):\n    for i in range(0, 64, 16):\n        pass", False),
+])
+def test_recorder_sees_steps_that_found_the_last_gradients_in_place(tmp_path, loop, flagged):
+    """RUN002 counts the steps with no zero_grad() since the step before, not only scripts that
+    never call it."""
+    head = "for epoch in range(3):\n    for i in range(0, 64, 16):\n        {zero}"
+    step = "opt.step()" if flagged else "if i % 32: opt.step(); opt.zero_grad()"
+    script = LOOP.replace(head, loop).format(zero="", step=step, predict="")
+    assert loop in script
+    path = tmp_path / "clears.py"
+    path.write_text(script)
+    with ScriptRecorder() as recorder:
+        code, error = execute(str(path), [])
+    assert code == 0 and error is None
+    (rec,) = recorder.torch.models.values()
+    findings = [f for f in script_findings(recorder.torch, rec) if f.cause == "gradient-accumulation"]
+    assert bool(findings) is flagged
+    if flagged:
+        assert findings[0].evidence["uncleared_steps"] >= 5
 
 
 DETACHED = "torch.tensor(loss_fn(model(x[i:i + 16]), y[i:i + 16]).item(), requires_grad=True).backward()"

@@ -76,6 +76,19 @@ HELD_OUT = [  # rounds 3-4: written after the rules before them, answered before
     ("benchmarks/user_scripts/cases/keras_nan_feature.py", "nan-in-data", "nan-in-data"),
     ("benchmarks/user_scripts/cases/keras_string_labels.py", "label-encoding-mismatch", "healthy"),
     ("benchmarks/user_scripts/cases/torch_eval_before_training_healthy.py", "healthy", "healthy"),
+    # round 5 (session 6): written after all of the above, answered before any change made for them
+    ("benchmarks/user_scripts/cases/torch_bn_dropout_eval_in_function.py", "train-mode-at-inference",
+     "label-encoding-mismatch"),  # the recorder compared waiting tensors with == and crashed the script
+    ("benchmarks/user_scripts/cases/torch_zero_grad_once.py", "gradient-accumulation", "bad-init-scale"),
+    ("benchmarks/user_scripts/cases/keras_shuffle_x_only.py", "no-signal", "healthy"),
+    ("benchmarks/user_scripts/cases/keras_mse_digit_labels.py", "wrong-loss-for-task", "wrong-loss-for-task"),
+    ("benchmarks/user_scripts/cases/torch_raw_breast_cancer_sgd.py", "unscaled-inputs", "undertrained"),
+    ("benchmarks/user_scripts/cases/keras_large_normal_init.py", "bad-init-scale", "bad-init-scale"),
+    ("benchmarks/user_scripts/cases/keras_validation_on_eight.py", "unreliable-evaluation", "unreliable-evaluation"),
+    ("benchmarks/user_scripts/cases/torch_adam_lr_one.py", "lr-too-high", "dead-relu"),
+    ("benchmarks/user_scripts/cases/torch_bn_dropout_eval_healthy.py", "healthy", "label-encoding-mismatch"),
+    ("benchmarks/user_scripts/cases/torch_accumulate_on_purpose_healthy.py", "healthy", "healthy"),
+    ("benchmarks/user_scripts/cases/keras_rating_regression_healthy.py", "healthy", "wrong-loss-for-task"),
 ]
 
 CASES = EARLY + HELD_OUT

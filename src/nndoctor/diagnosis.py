@@ -276,14 +276,25 @@ def baseline_loss(profile: ModelProfile, task: str, data: DataProfile, y: np.nda
 
 
 def _summarizer(profile, task, n_classes, train_profile):
-    majority = train_profile.majority_share
-
     def summarize(outputs, y, data: DataProfile) -> PredictionSummary:
         return summarize_predictions(outputs, y, task=task, n_classes=n_classes,
                                      output_activation=profile.output_activation,
                                      loss_name=profile.loss_name, labels=data.labels,
-                                     majority=majority)
+                                     majority=uninformed_share(train_profile, data))
     return summarize
+
+
+def uninformed_share(train: DataProfile, data: DataProfile) -> float | None:
+    """The accuracy to beat on ``data``: the training majority share, or what always predicting
+    the training majority class scores on ``data`` when that is higher (a validation set that
+    leans further towards that class)."""
+    share = train.majority_share
+    if share is None or data.labels is None or data is train:
+        return share
+    labels = data.labels[data.labels >= 0]
+    if not labels.size:
+        return share
+    return max(share, float(np.mean(labels == int(np.argmax(train.class_counts)))))
 
 
 def _timed_out(run) -> bool:

@@ -71,3 +71,30 @@ def test_absurd_sgd_lr_is_named_and_its_fix_verified(framework, digits):
     names = [e["name"] for e in d.to_dict()["experiments"]]
     assert "recorded_run" in names and "fix_and_retrain" in names
     assert all(e["seconds"] >= 0 for e in d.to_dict()["experiments"])
+
+
+@pytest.mark.parametrize("aligned", [False, True])
+def test_labels_misaligned_with_a_validation_set_leaning_to_one_class(framework, aligned):
+    """Rows shuffled without their labels, and a validation set 85% of one class (60% in
+    training). Always predicting that class scores 85% on it, so a baseline at 80% is not
+    signal, although it beats the training majority share. The aligned twin has signal."""
+    from sklearn.datasets import load_breast_cancer
+
+    x, y = load_breast_cancer(return_X_y=True)
+    x = StandardScaler().fit_transform(x).astype(np.float32)
+    rng = np.random.default_rng(0)
+    if not aligned:
+        x = x[rng.permutation(len(x))]
+    ones, zeros = np.flatnonzero(y == 1), np.flatnonzero(y == 0)
+    val = np.concatenate([ones[:102], zeros[:18]])
+    train_idx = np.setdiff1d(np.arange(len(y)), val)
+    model = mlp(framework, 30, 2, hidden=16)
+    kwargs = setup(framework, model, lr=1e-2)
+    d = diagnose(model, x[train_idx], y[train_idx], validation_data=(x[val], y[val]), budget=STANDARD, **kwargs)
+    baseline = next(e["result"] for e in d.experiments if e["name"] == "simple_baseline")
+    assert baseline["uninformed_accuracy"] == pytest.approx(0.85)
+    if aligned:
+        assert "no-signal" not in causes(d)
+    else:
+        assert d.primary_cause == "no-signal", [f.message for f in d.findings]
+        assert "85% of these validation labels" in d.primary.message

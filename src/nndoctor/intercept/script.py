@@ -35,6 +35,7 @@ from .torch_capture import TorchCapture
 
 MIN_VAL_SAMPLES = 10
 MIN_CRASHED_SAMPLES = 100  # a script that crashed having fed fewer training samples is not diagnosed
+UNCLEARED_SHARE = 0.5  # RUN002: steps with the last step's gradients still in place, of all after the first
 
 
 class ScriptRecorder:
@@ -254,9 +255,10 @@ def script_findings(t: TorchCapture, rec, optimizer=None) -> list[Finding]:
 
     * RUN001 ``parameters-not-updating``: the loss was computed (and ``backward()`` called) but
       ``optimizer.step()`` never ran, so the weights never changed.
-    * RUN002 ``gradient-accumulation``: ``step()`` ran at least twice and neither
-      ``optimizer.zero_grad()`` nor ``model.zero_grad()`` was ever called, so every step applied
-      the sum of all gradients so far.
+    * RUN002 ``gradient-accumulation``: ``step()`` ran at least twice and, before at least half
+      of the steps after the first, neither ``optimizer.zero_grad()`` nor ``model.zero_grad()``
+      was called since the step before (never, once before the loop, once per epoch), so those
+      steps applied the sum of the gradients since the last clear.
     * RUN003 ``train-mode-at-inference``: the model (with dropout or batch-norm) was called
       without a loss, i.e. to predict, while still in training mode (``model.eval()`` missing).
     * RUN005 ``parameters-not-updating``: ``step()`` ran but no weight differs from its value at
@@ -267,8 +269,9 @@ def script_findings(t: TorchCapture, rec, optimizer=None) -> list[Finding]:
     if optimizer is not None:
         steps = t.steps_by.get(id(optimizer), 0)
         zero_grads = t.zero_grads_by.get(id(optimizer), 0) + t.zero_grads_by.get(id(rec.model), 0)
+        uncleared = t.uncleared_steps.get(id(optimizer), 0)
     else:
-        steps, zero_grads = t.steps, t.zero_grad_calls
+        steps, zero_grads, uncleared = t.steps, t.zero_grad_calls, sum(t.uncleared_steps.values())
     if steps == 0 and t.backward_calls >= 2 and rec.loss_calls >= 2:  # two full iterations, not a crash in the first
         found.append(Finding(
             cause="parameters-not-updating", code=StepNeverCalled.code, severity="error", confidence=0.97,
@@ -279,13 +282,16 @@ def script_findings(t: TorchCapture, rec, optimizer=None) -> list[Finding]:
                       "optimizer_steps": 0},
             fix="Call optimizer.step() after loss.backward() in every training iteration.",
             fix_code="optimizer.zero_grad(); loss.backward(); optimizer.step()"))
-    if steps >= 2 and zero_grads == 0:
+    if steps >= 2 and (zero_grads == 0 or uncleared >= max(2, UNCLEARED_SHARE * (steps - 1))):
+        how = ("zero_grad() was never called" if zero_grads == 0 else
+               f"zero_grad() was called only {zero_grads} time(s): {uncleared} of the {steps - 1} steps after "
+               "the first found the gradients of the step before still in place")
         found.append(Finding(
             cause="gradient-accumulation", code=ZeroGradMissing.code, severity="error", confidence=0.95,
-            message=(f"optimizer.step() ran {steps} times but zero_grad() was never called: "
-                     "gradients accumulated across all steps, so each step used the sum of every "
-                     "gradient so far and the effective learning rate grew with each step."),
-            evidence={"optimizer_steps": steps, "zero_grad_calls": 0,
+            message=(f"optimizer.step() ran {steps} times but {how}: gradients accumulated across "
+                     "steps, so each step used the sum of every gradient since the last clear and the "
+                     "effective learning rate grew with each step."),
+            evidence={"optimizer_steps": steps, "zero_grad_calls": zero_grads, "uncleared_steps": uncleared,
                       "backward_calls": t.backward_calls},
             fix="Clear the gradients before each backward pass.",
             fix_code="optimizer.zero_grad()  # before loss.backward()"))

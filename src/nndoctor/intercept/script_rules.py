@@ -51,7 +51,11 @@ class ZeroGradMissing(ScriptRule):
 
     ## What it does
     Counts ``step()`` calls of the model's optimizer and ``zero_grad()`` calls on that
-    optimizer or on the model. Two or more steps and no ``zero_grad()`` at all is an error.
+    optimizer or on any module, in order: a step is uncleared when no ``zero_grad()`` came
+    since the optimizer's step before. Two or more steps with no ``zero_grad()`` at all, or
+    uncleared steps making up half of the steps after the first (a clear once before the loop,
+    once per epoch, in a rare branch), is an error. Accumulating on purpose (step and clear
+    every k-th batch) clears before every step and is not flagged.
 
     ## Why is this bad?
     PyTorch adds each new gradient to the stored one: every step applies the sum of all
@@ -70,7 +74,7 @@ class ZeroGradMissing(ScriptRule):
 
     code = "RUN002"
     cause = "gradient-accumulation"
-    summary = "optimizer.step() runs but zero_grad() is never called"
+    summary = "optimizer.step() runs but zero_grad() is never called, or not between most steps"
 
 
 class PredictsInTrainMode(ScriptRule):

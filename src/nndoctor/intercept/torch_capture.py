@@ -129,6 +129,9 @@ class TorchCapture:
         self.lr_trace: dict[int, list] = {}  # id(optimizer) -> its first group's LR at each step
         self.zero_grads_by: dict[int, int] = {}  # id(optimizer or module) -> zero_grad() calls
         self.zero_grad_calls = 0
+        self.module_zero_grads = 0  # model.zero_grad() calls (clear whichever optimizer's parameters)
+        self.uncleared_steps: dict[int, int] = {}  # id(optimizer) -> steps with no zero_grad since its last
+        self._clears_at_step: dict[int, tuple] = {}
         self.backward_calls = 0
         self.loss_calls = 0
         self.in_loss = False  # an exception raised now was raised by a loss module
@@ -158,6 +161,7 @@ class TorchCapture:
                 setattr(capture, counter, getattr(capture, counter) + 1)
                 if counter == "zero_grad_calls" and args:
                     capture.zero_grads_by[id(args[0])] = capture.zero_grads_by.get(id(args[0]), 0) + 1
+                    capture.module_zero_grads += owner is torch.nn.Module
                 if owner is torch.optim.Optimizer and args:  # an optimizer that never steps
                     capture.optimizers.setdefault(id(args[0]), args[0])
                 if counter != "backward_calls":
@@ -238,6 +242,10 @@ class TorchCapture:
         self.steps += 1
         self.steps_by[id(optimizer)] = self.steps_by.get(id(optimizer), 0) + 1
         self.optimizers[id(optimizer)] = optimizer
+        clears = (self.zero_grads_by.get(id(optimizer), 0), self.module_zero_grads)
+        if self._clears_at_step.get(id(optimizer)) == clears:  # nothing cleared since its last step
+            self.uncleared_steps[id(optimizer)] = self.uncleared_steps.get(id(optimizer), 0) + 1
+        self._clears_at_step[id(optimizer)] = clears
         trace = self.lr_trace.setdefault(id(optimizer), [])
         if len(trace) < MAX_LR_TRACE and optimizer.param_groups:
             try:
@@ -266,13 +274,14 @@ class TorchCapture:
             fed = self._pending[-1]
         if fed is None:
             return
-        self._pending.remove(fed)
-        self._settle()
+        # by identity: list.remove would compare the tensors in the tuples with ==
+        self._pending = [p for p in self._pending if p is not fed]
         module, inputs, _, _ = fed
         record = self.models.get(id(module))
         if record is None:
             record = self.models[id(module)] = TorchModelRecord(model=module)
             record.snapshot()
+        self._settle()  # after the model is known: predictions made before its first loss count too
         record.loss = loss
         record.loss_calls += 1
         training = self.torch.is_grad_enabled()

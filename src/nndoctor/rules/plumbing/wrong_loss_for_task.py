@@ -25,13 +25,15 @@ class WrongLossForTask(Rule):
     flagged when the targets are class labels (whole numbers with at most max(20, units)
     values, one per sample) and the output layer has several units, or when the output layer
     ends in softmax (a classification set-up). Targets that are exactly 0..K-1 (K >= 3)
-    regressed through one unit may be class indices or an ordered amount (ratings): the trained
-    copy's predictions, rounded to the nearest class, decide: an error when they are no better
-    than the majority class (or R^2 <= 0.3), a warning when under 90% are right, else info.
-    The `simple_baseline` experiment confirms it (confidence 0.9): a classifier on the same
+    regressed through one unit may be class indices or an ordered amount (ratings). The
+    `simple_baseline` experiment settles it: when a classifier on the same
     split clearly beats every rounded regression (a ridge and a boosted tree rounded, and the
-    copy), by 10 points and beyond its interval. The numbers then name categories, and no
-    learning rate would make a regression of them a good classifier.
+    copy), by 10 points and beyond its interval, the numbers name categories and no learning
+    rate would make a regression of them a good classifier (confidence 0.9; an error when the
+    copy's rounded predictions are close to guessing, else a warning). When it does not, they
+    behave like an ordered amount (a rating, a count) and the finding is info only. Without
+    that experiment the copy's rounded predictions decide: an error when they are no better
+    than the majority class (or R^2 <= 0.3), a warning when under 90% are right, else info.
     It quotes the framework's error when the recorded run failed, and the trained copy's score
     otherwise.
 
@@ -181,6 +183,12 @@ class WrongLossForTask(Rule):
                         "regression of them a good classifier.")
             return self.finding(severity, 0.9, message, evidence, *self._classification_fix(ev),
                                 confirmed_by=[BASELINE])
+        if as_classes:  # scored both ways, and classes did not clearly win: an ordered amount
+            return self.finding("info", 0.5, message + f" Scored as categories, a classifier does no clearly "
+                                f"better ({100 * as_classes['classifier_accuracy']:.0f}% vs "
+                                f"{100 * as_classes['rounded_accuracy']:.0f}% for the best simple regression, "
+                                "rounded): here the numbers behave like an ordered amount.", evidence,
+                                *self._classification_fix(ev))
         if rounded <= majority + ORDINAL_MARGIN or not learned(summary, ev.task):
             return self.finding("error", 0.8, message + " These predictions are close to guessing.",
                                 evidence, *self._classification_fix(ev))

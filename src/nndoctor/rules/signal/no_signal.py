@@ -19,8 +19,8 @@ class NoSignal(Rule):
     labels (`shuffled_label_control`) and scikit-learn baselines on the same split
     (`simple_baseline`: logistic/ridge regression and gradient boosting). If the real labels
     do no better than shuffled ones or the majority class, whichever is higher (within 5 points;
-    R^2 0 for regression), and no baseline beats chance either (not
-    in accuracy, and not by 15 points of balanced accuracy, which catches minority classes that
+    R^2 0 for regression), and no baseline beats chance either (not in accuracy, against
+    always predicting the training majority class scored on the validation labels, and not by 15 points of balanced accuracy, which catches minority classes that
     carry signal on imbalanced data; nor cross-validated within the training data, which a
     validation set prepared differently cannot hide), the labels carry no signal the inputs
     can explain.
@@ -67,7 +67,10 @@ class NoSignal(Rule):
             chance = baseline.get("chance_balanced_accuracy") or 1
             balanced_gain = max((baseline.get("best_balanced_accuracy") or 0) - chance,
                                 (baseline.get("train_cv_balanced_accuracy") or 0) - chance)
-            baseline_learns = bool(baseline.get("best_better_than_majority")) or balanced_gain > BALANCED_GAIN
+            # beating the training majority share is not enough when the validation labels lean
+            # further towards that class: always predicting it scores their share
+            beats = baseline.get("best_better_than_uninformed", baseline.get("best_better_than_majority"))
+            baseline_learns = bool(beats) or balanced_gain > BALANCED_GAIN
         else:
             baseline_learns = (baseline.get("best_score") or -1) > 0.1
         evidence = {"real_label_score": real, "shuffled_label_score": shuffled,
@@ -85,7 +88,9 @@ class NoSignal(Rule):
             "error", 0.9,
             f"Nothing predicts these labels: the trained network scores {fmt_score(real, ev.task)}, the same "
             f"training on shuffled labels {fmt_score(shuffled, ev.task)}, and the best simple baseline "
-            f"({baseline.get('best')}) {fmt_score(baseline.get('best_score'), ev.task)}, no better than chance.",
+            f"({baseline.get('best')}) {fmt_score(baseline.get('best_score'), ev.task)}, no better than chance"
+            + (f" or than always predicting the training majority class ({100 * baseline['uninformed_accuracy']:.0f}% "
+               "of these validation labels)." if baseline.get("uninformed_accuracy") is not None else "."),
             evidence,
             "Check that features and labels line up row by row (same order and ids) and that the target "
             "column is the right one.",
