@@ -431,11 +431,16 @@ def test_keras_fit_is_recorded_and_restored():
     model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
     model.compile(optimizer="sgd", loss="mse")
     x, y = np.random.rand(20, 3), np.random.rand(20, 2)
+    before = model.get_weights()
     with ScriptRecorder() as recorder:
+        model.fit(x, y, epochs=1, batch_size=5, validation_split=0.25, verbose=0)
         model.fit(x, y, epochs=1, batch_size=5, validation_split=0.25, verbose=0)
     assert keras.Model.fit is original
     (rec,) = recorder.keras.fits.values()
     assert rec.model is model and rec.batch_size == 5 and rec.validation_split == 0.25
+    # the weights the first fit began from, for claims about the start of training
+    assert all(np.array_equal(a, b) for a, b in zip(rec.initial_weights, before))
+    assert not np.array_equal(model.get_weights()[0], before[0])
     x_train, _, (x_val, _) = rec.data()
     assert len(x_train) == 15 and len(x_val) == 5
 

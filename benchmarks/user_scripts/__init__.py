@@ -50,7 +50,7 @@ EARLY = [  # (path from the repository root, true cause, first answer)
     ("benchmarks/user_scripts/cases/torch_iris_healthy.py", "healthy", "healthy"),
 ]
 
-HELD_OUT = [  # rounds 3-4: written after the rules before them, answered before any change made for them
+HELD_OUT = [  # rounds 3-6: written after the rules before them, answered before any change made for them
     ("benchmarks/user_scripts/cases/torch_detach_outputs.py", "parameters-not-updating", "no-signal"),
     ("benchmarks/user_scripts/cases/torch_optimizer_of_other_model.py", "parameters-not-updating",
      "parameters-not-updating"),
@@ -89,6 +89,18 @@ HELD_OUT = [  # rounds 3-4: written after the rules before them, answered before
     ("benchmarks/user_scripts/cases/torch_bn_dropout_eval_healthy.py", "healthy", "label-encoding-mismatch"),
     ("benchmarks/user_scripts/cases/torch_accumulate_on_purpose_healthy.py", "healthy", "healthy"),
     ("benchmarks/user_scripts/cases/keras_rating_regression_healthy.py", "healthy", "wrong-loss-for-task"),
+    # round 6 (session 6): written after the round-5 fixes, answered before any change made for them
+    ("benchmarks/user_scripts/cases/torch_softmax_in_forward.py", "output-activation-mismatch", "undertrained"),
+    ("benchmarks/user_scripts/cases/torch_labels_one_based.py", "label-encoding-mismatch", "label-encoding-mismatch"),
+    ("benchmarks/user_scripts/cases/torch_rare_positive_class.py", "class-imbalance", "class-imbalance"),
+    ("benchmarks/user_scripts/cases/torch_thirty_digits.py", "too-little-data", "healthy"),
+    ("benchmarks/user_scripts/cases/keras_log_of_zero_feature.py", "nan-in-data", "healthy"),  # diagnose() crashed
+    ("benchmarks/user_scripts/cases/torch_zero_grad_after_backward.py", "parameters-not-updating",
+     "parameters-not-updating"),
+    ("benchmarks/user_scripts/cases/torch_logits_healthy_class.py", "healthy", "healthy"),
+    ("benchmarks/user_scripts/cases/keras_two_unit_softmax_onehot_healthy.py", "healthy", "healthy"),
+    ("benchmarks/user_scripts/cases/torch_cnn_digits_healthy.py", "healthy", "healthy"),
+    ("benchmarks/user_scripts/cases/keras_functional_healthy.py", "healthy", "healthy"),
 ]
 
 CASES = EARLY + HELD_OUT

@@ -1,5 +1,7 @@
 """DA001-DA003, EV001: NaN, too little data, imbalance, tiny evaluation sets; healthy twins."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -19,6 +21,23 @@ def test_nan_in_a_feature_is_nan_in_data(framework):
     assert d.primary.evidence["features"] == [2]
     assert d.primary.evidence["train_x"] == len(x_train[::7])
     assert "lr-too-high" not in causes(d)  # the NaN loss is explained by the data
+
+
+def test_a_feature_nan_in_every_row_is_a_finding_not_a_crash(framework):
+    """log(0) = -inf, then standardizing turns the whole column into NaN: no row is finite.
+    The class counts come from the labels, and the diagnosis names the NaN."""
+    x_train, x_val, y_train, y_val = split(*blobs(100, n_features=4, seed=1))
+    x_train, x_val = x_train.copy(), x_val.copy()
+    x_train[:, 1] = x_val[:, 1] = np.nan
+    model = mlp(framework, 4, 2)
+    kwargs = setup(framework, model)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # nndoctor's own statistics stay quiet
+        warnings.filterwarnings("ignore", category=RuntimeWarning, module="keras|tensorflow|torch")
+        d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget=QUICK, **kwargs)
+    assert d.primary_cause == "nan-in-data" and not d.errors
+    assert d.primary.evidence["features"] == [1]
+    assert d.primary.evidence["train_x"] == len(x_train)
 
 
 def test_finite_data_twin_rules_out_nan(framework):
@@ -153,3 +172,23 @@ def test_a_flat_learning_curve_on_which_every_class_is_learned_rules_out_too_lit
     assert flat_one_class_missed.cause == "too-little-data"
     climbing = TooLittleData().check(_small_data_evidence([0.7, 0.6, 0.7], 0.08))
     assert climbing.cause == "too-little-data" and climbing.severity == "warning"
+
+
+@pytest.mark.parametrize("smallest, reported", [(2, True), (12, False)])
+def test_a_class_with_a_handful_of_samples_is_too_little_data_however_well_it_validates(smallest, reported):
+    """30 of 30 validation samples right is a model that generalizes, unless a class had only a
+    handful of training samples: no validation score shows it learned that class."""
+    from nndoctor.evidence.stats import accuracy_report
+    from nndoctor.rules._base import RuledOut
+    from nndoctor.rules.data.too_little_data import TooLittleData
+
+    ev = _small_data_evidence([1.0, 1.0, 1.0], None)
+    y = np.arange(30) % 3
+    ev.judged.accuracy = accuracy_report(y, y, 3)
+    ev.run = None
+    ev.train.min_class_count, ev.train.class_counts = smallest, [smallest, 12, 12]
+    answer = TooLittleData().check(ev)
+    if reported:
+        assert answer.cause == "too-little-data" and f"{smallest} in the smallest class" in answer.message
+    else:
+        assert isinstance(answer, RuledOut) and "generalizes" in answer.why

@@ -209,6 +209,39 @@ def test_softmax_applied_in_forward_is_seen_in_the_outputs():
     assert "forward() applies it" in finding.message
 
 
+@pytest.mark.parametrize("user_epochs, slowed", [(2, True), (60, False)])
+def test_softmax_in_forward_that_slowed_the_users_training_outranks_undertrained(user_epochs, slowed):
+    """torch only. Softmax into CrossEntropyLoss still learns, slowly: stopped after 2 epochs the
+    user's model trails a copy trained further, and the mismatch (not "train longer") is the
+    answer. Trained 60 epochs it has caught up: a warning only."""
+    import torch
+    from torch import nn
+    from sklearn.datasets import load_digits
+    from sklearn.preprocessing import StandardScaler
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.hidden, self.out = nn.Linear(64, 32), nn.Linear(32, 10)
+
+        def forward(self, x):
+            return torch.softmax(self.out(torch.relu(self.hidden(x))), dim=1)
+
+    x, y = load_digits(return_X_y=True)
+    x = StandardScaler().fit_transform(x).astype(np.float32)
+    torch.manual_seed(0)
+    model = Net()
+    train("torch", model, x[:1200], y[:1200], epochs=user_epochs, lr=0.05, optimizer="sgd")
+    d = diagnose(model, x[:1200], y[:1200], validation_data=(x[1200:], y[1200:]), loss=nn.CrossEntropyLoss(),
+                 optimizer="sgd", lr=0.05, budget=QUICK)
+    finding = _finding(d, "output-activation-mismatch")
+    if slowed:
+        assert d.primary_cause == "output-activation-mismatch"
+        assert finding.severity == "error" and "slow learning" in finding.message
+    else:
+        assert finding.severity == "warning"
+
+
 def test_softmax_into_nll_loss_is_flagged():
     """torch only (Keras has no NLL loss): NLLLoss on probabilities is -p, between -1 and 0."""
     from torch import nn

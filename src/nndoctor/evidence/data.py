@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -91,6 +92,8 @@ class DataProfile:
 def decode_labels(y: np.ndarray) -> np.ndarray:
     """Integer class labels from integer, (N, 1) or one-hot (N, C) targets."""
     y = np.asarray(y)
+    if len(y) == 0:
+        return np.zeros(0, dtype=int)
     if y.ndim == 2 and y.shape[1] > 1:
         return np.argmax(y, axis=1).astype(int)
     return np.rint(y.reshape(len(y), -1)[:, 0]).astype(int)
@@ -102,8 +105,9 @@ def profile_data(x: np.ndarray, y: np.ndarray, task: str, n_classes: int | None)
     flat = x.reshape(n, -1).astype(np.float64, copy=False)
     finite_x = np.isfinite(flat)
     y_flat = np.asarray(y, dtype=np.float64).reshape(n, -1)
-    finite_rows = finite_x.all(axis=1) & np.isfinite(y_flat).all(axis=1)
-    with np.errstate(all="ignore"):
+    finite_y_rows = np.isfinite(y_flat).all(axis=1)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a feature that is NaN in every row
         col_mean = np.nanmean(np.where(finite_x, flat, np.nan), axis=0) if n else np.zeros(0)
         col_std = np.nanstd(np.where(finite_x, flat, np.nan), axis=0) if n else np.zeros(0)
     col_mean = np.nan_to_num(col_mean)
@@ -114,7 +118,8 @@ def profile_data(x: np.ndarray, y: np.ndarray, task: str, n_classes: int | None)
     target_mean = target_std = None
     if task == "classification":
         labels = np.full(n, -1)
-        labels[finite_rows] = decode_labels(y[finite_rows])
+        # every label the user gave, whatever its features hold (NaN features are DA001's finding)
+        labels[finite_y_rows] = decode_labels(y[finite_y_rows])
         valid = labels[labels >= 0]
         size = max(int(n_classes or 0), int(valid.max()) + 1 if valid.size else 0)
         counts = np.bincount(valid, minlength=size).tolist()
@@ -182,7 +187,8 @@ def _class_feature_stats(flat, finite_x, labels, counts) -> dict:
         return {}
     means = np.full((len(counts), flat.shape[1]), np.nan)
     stds = np.full_like(means, np.nan)
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a feature that is NaN for a whole class
         for k in np.flatnonzero(counts):
             rows = np.where(finite_x[labels == k], flat[labels == k], np.nan)
             means[k], stds[k] = np.nanmean(rows, axis=0), np.nanstd(rows, axis=0)

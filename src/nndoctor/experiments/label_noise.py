@@ -47,8 +47,8 @@ def run(ctx: ExperimentContext) -> dict:
     candidates = {}
     with threadpool_limits(limits=1):
         for name, model in models.items():
-            probs = cross_val_predict(make_pipeline(SimpleImputer(), StandardScaler(), model), x, dense,
-                                      method="predict_proba", cv=folds)
+            pipeline = make_pipeline(SimpleImputer(keep_empty_features=True), StandardScaler(), model)
+            probs = cross_val_predict(pipeline, x, dense, method="predict_proba", cv=folds)
             candidates[name] = (float(np.mean(probs.argmax(axis=1) == dense)), probs)
     chosen = max(candidates, key=lambda name: candidates[name][0])  # ties: the logistic regression
     probs = candidates[chosen][1]

@@ -40,7 +40,11 @@ def run(ctx: ExperimentContext) -> dict:
 def _run(ctx: ExperimentContext) -> dict:
     spec = ctx.spec
     x = _flat(spec.x)[:MAX_SAMPLES]
-    x_val = _flat(spec.x_val)
+    # a column without a single finite value carries nothing (and gradient boosting rejects it)
+    observed = np.isfinite(x).any(axis=0)
+    x, x_val = x[:, observed], _flat(spec.x_val)[:, observed]
+    if not observed.any():
+        return {"skipped": "no input feature holds a finite value"}
     models = _models(ctx.task)
     results = {}
     if ctx.task == "classification":

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .torch_capture import MAX_SNAPSHOT  # the same limit for the weights copied when fit begins
+
 
 @dataclass
 class KerasFitRecord:
@@ -25,6 +27,7 @@ class KerasFitRecord:
     fit_calls: int = 0
     evaluated: tuple | None = None  # (x, y) of the script's last own evaluate call
     predictions: list = field(default_factory=list)  # (x, outputs) of the script's predict calls
+    initial_weights: list | None = None  # get_weights() when the first fit call began (a built model)
     notes: list = field(default_factory=list)
 
     def data(self):
@@ -150,6 +153,10 @@ class KerasCapture:
                 record.validation_split = a.get("validation_split") or 0.0
                 record.batch_size, record.epochs = a.get("batch_size"), a.get("epochs")
                 record.fit_calls += 1
+                if record.fit_calls == 1 and self.built:
+                    weights = self.get_weights()
+                    if weights and sum(w.size for w in weights) <= MAX_SNAPSHOT:
+                        record.initial_weights = weights
             except Exception:  # noqa: BLE001 - recording must never break the user's fit
                 pass
             capture._in_fit += 1

@@ -24,6 +24,7 @@ from ._imports import AfterImport
 from .copy_comparisons import lr_schedule_collapse, one_class_batches
 from .keras_capture import KerasCapture
 from .prediction_inputs import prediction_shift
+from .start_weights import dead_relu_at_start, keras_fractions, torch_fractions
 from .script_rules import (
     PredictsInTrainMode,
     ScriptCrashed,
@@ -205,7 +206,8 @@ def diagnose_recorded(recorder: ScriptRecorder, error, *, budget=None, log=print
                                  budget=budget, verbose=0), extra)
         late(out[-1][1], lambda d: one_class_batches(rec, d),
              lambda d: lr_schedule_collapse(recorder.torch.lr_trace.get(id(optimizer)), d),
-             lambda d: prediction_shift(data[0] if data else None, rec.predictions, d))
+             lambda d: prediction_shift(data[0] if data else None, rec.predictions, d),
+             lambda d: dead_relu_at_start(d, torch_fractions(rec, data[0]), "torch"))
     for i, rec in enumerate(keras_records):
         data = rec.data()
         extra = [crash] if crash is not None and i == len(keras_records) - 1 and not torch_records else []
@@ -220,7 +222,8 @@ def diagnose_recorded(recorder: ScriptRecorder, error, *, budget=None, log=print
                 lambda: diagnose(rec.model, x, y, validation_data=val,
                                  batch_size=rec.batch_size or rec.dataset_batch_size(),
                                  budget=budget, verbose=0), extra)
-        late(out[-1][1], lambda d: prediction_shift(x, rec.predictions, d))
+        late(out[-1][1], lambda d: prediction_shift(x, rec.predictions, d),
+             lambda d: dead_relu_at_start(d, keras_fractions(rec, x), "keras"))
     if not out:
         why = ("the script trained no model nndoctor could see: no keras Model.fit call and no "
                "torch loss module (nn.*Loss) called on a model's output")

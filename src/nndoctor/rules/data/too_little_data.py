@@ -10,6 +10,7 @@ from .._measures import learned, score_of
 MIN_PER_CLASS = 20
 MIN_REGRESSION = 30
 FLAT_GAIN = 0.02  # a learning curve gaining less per doubling of the data is flat
+HANDFUL = 5  # training samples in the smallest class below which no validation score rules this out
 LEARNED_BALANCED = 0.25  # balanced accuracy this far above chance: every class is being learned
 
 
@@ -24,7 +25,9 @@ class TooLittleData(Rule):
     makes it likely; a validation set too small to tell makes it possible. Small data on which
     the model demonstrably generalizes (validation interval well above chance), or on which the
     learning curve is flat (under 2 points per doubling) while every class is learned (balanced
-    accuracy 25 points above chance; R^2 above 0.3), is not reported.
+    accuracy 25 points above chance; R^2 above 0.3), is not reported, unless a class has fewer
+    than 5 training samples: no validation score shows that a model learned a class from a
+    handful of examples.
 
     ## Why is this bad?
     With a handful of examples the network can fit them exactly without learning the rule
@@ -71,7 +74,10 @@ class TooLittleData(Rule):
         reliable_good = acc is not None and acc.ci95[0] > max(acc.chance, acc.majority) + 0.2
         if ev.task == "regression":
             reliable_good = (judged.r2 or -1) > 0.8 and ev.val.n >= 20
-        if reliable_good and (gap is None or gap < 0.15):
+        # a class with a handful of examples: the model cannot have learned it, whatever a
+        # validation set (or nndoctor's own small hold-out) says about the others
+        handful = ev.task == "classification" and (ev.train.min_class_count or 0) < HANDFUL
+        if reliable_good and (gap is None or gap < 0.15) and not handful:
             return RuledOut(f"{size_text}, but the model generalizes: validation {fmt_pct(score_of(judged, ev.task))}"
                             + (f", interval {fmt_pct(acc.ci95[0])}-{fmt_pct(acc.ci95[1])}" if acc else ""))
         evidence = {"n_train": n, "class_counts": ev.train.class_counts, "train_val_gap": gap,
@@ -80,13 +86,14 @@ class TooLittleData(Rule):
         gain = curve.get("gain_per_doubling")
         evidence["gain_per_doubling"] = gain
         large_gap = (gap is not None and gap > 0.15) or (gain is not None and gain >= 0.05)
-        if gain is not None and gain < FLAT_GAIN and not large_gap and _learns_every_class(judged, ev):
+        if gain is not None and gain < FLAT_GAIN and not large_gap and _learns_every_class(judged, ev) \
+                and not handful:
             return RuledOut(f"{size_text}, but the learning curve is flat ({gain:+.2f} per doubling of the "
                             f"data) at validation {fmt_pct(score_of(judged, ev.task))}: more data would add little")
         message = f"Only {size_text}."
         if gain is not None:
             message += f" Each doubling of the training data adds {gain:+.2f} to the validation score."
-        if large_gap:
+        if gap is not None and gap > 0.15:
             message += f" A trained copy fits the training data {100 * gap:.0f} points better than the validation data."
         elif acc is not None:
             message += (f" The {acc.n} validation samples cannot show that it generalizes "

@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from .._base import Evidence, Rule, RuledOut, fmt_pct, fmt_score
-from .._measures import score_of
+from .._measures import clearly_better, score_of
 from ._facts import (CATEGORICAL_LOSSES, PROBABILITY_LOSSES, framework_error, learned_despite_it,
                      loss_label, output_activation, run_loss, value_range)
 
@@ -47,8 +47,9 @@ class OutputActivationMismatch(Rule):
     when the trained copy learns nothing (no better than the majority class, or its last-epoch
     loss within 10% of the no-learning loss) or, for probabilities passed as logits, when it
     crawls (its loss covered under 75% of the way from the no-learning loss to the floor it
-    cannot pass), or when the user's model as given has learned nothing; warnings when both
-    learn anyway. Keras's TensorFlow
+    cannot pass), or when the user's model as given has learned nothing, or trails the copy
+    trained further clearly (10 points beyond the interval: the slowed learning is what the user
+    sees, so the mismatch outranks "undertrained" at 0.9); warnings when both learn anyway. Keras's TensorFlow
     backend repairs softmax/sigmoid + `from_logits=True` inside `fit` (it takes the values
     before the activation, and warns): there it is a warning of confidence 0.5 (harmless on that
     backend, a bug on the others). A sigmoid applied as a
@@ -251,8 +252,15 @@ class OutputActivationMismatch(Rule):
         if keras_repairs:  # harmless here, but a bug all the same: other backends do not repair it
             return self.finding("warning", 0.5, text, facts, fix, fix_code)
         # the user's own model still at chance: the slowed learning is what they see
-        if copy_learned and not crawling and ev.given_learned:
+        slowed = ev.run is not None and ev.given_learned and clearly_better(ev.trained_val, ev.given_val, ev.task)
+        if copy_learned and not crawling and ev.given_learned and not slowed:
             return self.finding("warning", 0.9 if seen_in_model else 0.8, text, facts, fix, fix_code)
+        if slowed:  # it learns, slowly: the user stopped where the shrunken gradients had brought it
+            facts["given_score"] = score_of(ev.given_val, ev.task)
+            text += (f" The model as given scores {fmt_score(facts['given_score'], ev.task)}, clearly below "
+                     "the copy trained further: the squashed gradients slow learning, and the user stopped "
+                     "long before it got anywhere.")
+            return self.finding("error", 0.9, text, facts, fix, fix_code)
         return self.finding("error", 0.95 if seen_in_model else 0.85, text, facts, fix, fix_code)
 
 

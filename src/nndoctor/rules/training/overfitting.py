@@ -38,7 +38,7 @@ class Overfitting(Rule):
     it does when the validation classes are distributed unlike the training ones
     (`sorted-data-split`). When cleanlab finds 15%+ of the training labels wrong on
     low-dimensional inputs (features under a tenth of the samples), the memorized labels are
-    the cause (`label-noise`) and this finding drops to confidence 0.5.
+    the cause (`label-noise`) and this finding drops to a warning of confidence 0.5.
 
     ## Why is this bad?
     The network has learned the training examples, noise included, instead of the rule behind
@@ -110,7 +110,7 @@ class Overfitting(Rule):
         confidence = 0.75 if gain is not None else 0.55
         noise = _reliable_label_noise(ev)
         if noise is not None:  # memorizing wrong labels: the noise is the cause, the gap its symptom
-            confidence = 0.5
+            severe, confidence = False, 0.5
             evidence["estimated_label_noise"] = noise
         return self.finding(
             "error" if severe else "warning", confidence,
