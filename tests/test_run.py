@@ -445,6 +445,31 @@ def test_keras_fit_is_recorded_and_restored():
     assert len(x_train) == 15 and len(x_val) == 5
 
 
+@pytest.mark.parametrize("dropout, training, flagged", [
+    (True, True, True), (True, False, False), (False, True, False)])
+def test_keras_calls_with_training_true_outside_fit_are_predictions_in_train_mode(dropout, training, flagged):
+    """model(x, training=True) outside fit predicts with dropout on (RUN003); fit's own
+    training-mode calls, training=False, or a model without dropout are not flagged."""
+    import keras
+
+    from nndoctor.intercept.script import keras_findings
+
+    original = keras.Model.__call__
+    keras.utils.set_random_seed(0)
+    layers = [keras.Input((3,)), keras.layers.Dense(8, activation="relu")]
+    layers += [keras.layers.Dropout(0.5)] if dropout else []
+    model = keras.Sequential(layers + [keras.layers.Dense(2, activation="softmax")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    x, y = np.random.rand(20, 3).astype("float32"), np.arange(20) % 2
+    with ScriptRecorder() as recorder:
+        model.fit(x, y, epochs=2, batch_size=5, verbose=0)
+        model(x, training=training)
+    assert keras.Model.__call__ is original
+    (rec,) = recorder.keras.fits.values()
+    assert rec.train_mode_calls == int(flagged)
+    assert [f.code for f in keras_findings(rec)] == (["RUN003"] if flagged else [])
+
+
 def test_keras_evaluate_after_fit_is_the_validation_data_and_restored():
     """The script's own evaluate(x_test, y_test) is what the model is judged on; fit's internal
     evaluate calls (its validation_data) are not taken for it."""

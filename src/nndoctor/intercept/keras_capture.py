@@ -28,6 +28,7 @@ class KerasFitRecord:
     evaluated: tuple | None = None  # (x, y) of the script's last own evaluate call
     predictions: list = field(default_factory=list)  # (x, outputs) of the script's predict calls
     initial_weights: list | None = None  # get_weights() when the first fit call began (a built model)
+    train_mode_calls: int = 0  # model(x, training=True) outside fit, on a model with dropout/batch-norm
     notes: list = field(default_factory=list)
 
     def data(self):
@@ -201,14 +202,31 @@ class KerasCapture:
                     pass
             return outputs
 
-        for wrapper, wrapped in ((fit, original), (evaluate, original_eval), (predict, original_predict)):
+        owned_call = "__call__" in model_cls.__dict__
+        original_call = model_cls.__call__
+
+        def call(self, *args, **kwargs):
+            # a direct call in training mode outside fit is a prediction with dropout on (fit's
+            # own calls run inside it, and traced: never here)
+            if not capture._in_fit and kwargs.get("training") is True:
+                try:
+                    if has_stochastic_layers(self):
+                        record = capture.fits.setdefault(id(self), KerasFitRecord(model=self))
+                        record.train_mode_calls += 1
+                except Exception:  # noqa: BLE001, S110 - recording must never break the user's call
+                    pass
+            return original_call(self, *args, **kwargs)
+
+        for wrapper, wrapped in ((fit, original), (evaluate, original_eval), (predict, original_predict),
+                                 (call, original_call)):
             wrapper.__wrapped__ = wrapped
             wrapper.__doc__ = wrapped.__doc__
-        model_cls.fit, model_cls.evaluate, model_cls.predict = fit, evaluate, predict
+        model_cls.fit, model_cls.evaluate, model_cls.predict, model_cls.__call__ = fit, evaluate, predict, call
 
         def restore():
             for name, method, was_owned in (("fit", original, owned), ("evaluate", original_eval, owned_eval),
-                                            ("predict", original_predict, owned_predict)):
+                                            ("predict", original_predict, owned_predict),
+                                            ("__call__", original_call, owned_call)):
                 if was_owned:
                     setattr(model_cls, name, method)
                 else:
@@ -219,3 +237,18 @@ class KerasCapture:
         if self._restore is not None:
             self._restore()
             self._restore = None
+
+
+def has_stochastic_layers(model) -> bool:
+    """Dropout (or noise) or batch-norm layers anywhere in a Keras model: what training=True changes."""
+    stack, seen = list(getattr(model, "layers", [])), set()
+    while stack:
+        layer = stack.pop()
+        if id(layer) in seen:
+            continue
+        seen.add(id(layer))
+        name = type(layer).__name__
+        if "Dropout" in name or "Noise" in name or name == "BatchNormalization":
+            return True
+        stack.extend(getattr(layer, "layers", []))
+    return False

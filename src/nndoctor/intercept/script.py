@@ -211,6 +211,7 @@ def diagnose_recorded(recorder: ScriptRecorder, error, *, budget=None, log=print
     for i, rec in enumerate(keras_records):
         data = rec.data()
         extra = [crash] if crash is not None and i == len(keras_records) - 1 and not torch_records else []
+        extra += keras_findings(rec)
         label = f"{getattr(rec.model, 'name', type(rec.model).__name__)} (keras)"
         if data is None:
             out.append((label, _bare("keras", extra, {"where": "nndoctor run", "error":
@@ -251,6 +252,25 @@ def _optimizer_for(model, optimizers: dict):
 
 
 # -- findings only the script shows ------------------------------------------------------------
+def keras_findings(rec) -> list[Finding]:
+    """What the script did wrong with one Keras model, outside what ``fit`` records:
+
+    * RUN003 ``train-mode-at-inference``: the model (with dropout or batch-norm) was called with
+      ``training=True`` outside ``fit``, i.e. to predict with dropout on.
+    """
+    if not rec.train_mode_calls:
+        return []
+    return [Finding(
+        cause="train-mode-at-inference", code=PredictsInTrainMode.code, severity="error", confidence=0.93,
+        message=(f"The model was called {rec.train_mode_calls} time(s) with training=True outside fit, and "
+                 "it has dropout/batch-norm layers: those predictions are randomized by dropout (or "
+                 "normalized by the batch's own statistics)."),
+        evidence={"predictions_in_train_mode": rec.train_mode_calls},
+        fix="Predict with model.predict(x) or model(x, training=False); training=True belongs in a "
+            "custom training step only.",
+        fix_code="probabilities = model.predict(x_test)")]
+
+
 def script_findings(t: TorchCapture, rec, optimizer=None) -> list[Finding]:
     """What the training loop of one model did wrong, read from the call counts (of the
     optimizer that holds its parameters, when one was seen; else of all optimizers); each check

@@ -83,7 +83,7 @@ class PredictsInTrainMode(ScriptRule):
     ## What it does
     Watches every call of the model: a call whose output feeds no loss is a prediction. If the
     model has dropout or batch-norm layers and such a call happens in training mode, it is an
-    error.
+    error. For Keras, a direct call with ``training=True`` outside ``fit`` is such a prediction.
 
     ## Why is this bad?
     In training mode dropout zeroes random units and batch-norm normalizes with the batch's own
@@ -93,6 +93,7 @@ class PredictsInTrainMode(ScriptRule):
     ```python
     train(model)
     predictions = model(x_test)   # model.eval() is missing
+    probabilities = keras_model(x_test, training=True)   # dropout on
     ```
 
     ## Fix

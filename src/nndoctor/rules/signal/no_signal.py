@@ -25,6 +25,11 @@ class NoSignal(Rule):
     validation set prepared differently cannot hide), the labels carry no signal the inputs
     can explain.
 
+    Without validation data nndoctor holds out part of the data the user's model was trained
+    on; the network's score there is memory, not learning. There, when no simple model (fitted
+    without those samples) finds signal either, the labels are flagged as carrying none at
+    confidence 0.7.
+
     ## Why is this bad?
     No model can learn a mapping that is not there: features and labels misaligned by a
     shuffle or a different file order, the wrong target column, or truly unpredictable data.
@@ -45,6 +50,28 @@ class NoSignal(Rule):
     cause = "no-signal"
     summary = "nothing beats chance, and shuffled labels score the same as the real ones"
 
+    def _seen_samples_only(self, ev: Evidence, real, baseline: dict):
+        """No validation data was given: nndoctor held out part of the data the user's model
+        trained on, so the network's score there is memory, not learning. Simple models, fitted
+        without those samples, find nothing."""
+        cv = baseline.get("train_cv_balanced_accuracy")
+        return self.finding(
+            "error", 0.7,
+            f"No simple model predicts these labels: the best ({baseline.get('best')}) scores "
+            f"{fmt_score(baseline.get('best_score'), ev.task)} on the held-out samples"
+            + (f", and cross-validated within the training data its balanced accuracy is {100 * cv:.0f}% "
+               f"(chance {100 * baseline['chance_balanced_accuracy']:.0f}%)" if cv is not None
+               and baseline.get("chance_balanced_accuracy") else "")
+            + f". The network's {fmt_score(real, ev.task)} is on samples nndoctor held out of the data the "
+            "model was trained on: it remembers them rather than predicting them. Pass validation data "
+            "the model never saw to confirm.",
+            {"real_label_score": real, "baseline": baseline.get("best"), "baseline_score": baseline.get("best_score"),
+             "train_cv_balanced_accuracy": cv, "validation_source": ev.val_source},
+            "Check that features and labels line up row by row (same order and ids) and that the target "
+            "column is the right one.",
+            "assert (features.index == labels.index).all()",
+            confirmed_by=["simple_baseline"])
+
     def wants(self, ev: Evidence) -> set[str]:
         if ev.run is None or ev.run.nonfinite_step is not None:
             return set()  # a NaN loss explains the failure to learn by itself
@@ -57,22 +84,15 @@ class NoSignal(Rule):
             return None
         real = score_of(ev.trained_val, ev.task)
         baseline = ev.experiments.get("simple_baseline") or {}
+        baseline_learns = _baseline_learns(baseline, ev.task)
         if learned(ev.trained_val, ev.task) or learned(ev.given_val, ev.task):
+            if ev.val_source == "held-out" and baseline and not baseline_learns:
+                return self._seen_samples_only(ev, real, baseline)
             return RuledOut(f"the network learns: {fmt_score(real, ev.task)} on validation")
         control = ev.experiments.get("shuffled_label_control")
         if not control or real is None:
             return None
         shuffled = control.get("control_score")
-        if ev.task == "classification":
-            chance = baseline.get("chance_balanced_accuracy") or 1
-            balanced_gain = max((baseline.get("best_balanced_accuracy") or 0) - chance,
-                                (baseline.get("train_cv_balanced_accuracy") or 0) - chance)
-            # beating the training majority share is not enough when the validation labels lean
-            # further towards that class: always predicting it scores their share
-            beats = baseline.get("best_better_than_uninformed", baseline.get("best_better_than_majority"))
-            baseline_learns = bool(beats) or balanced_gain > BALANCED_GAIN
-        else:
-            baseline_learns = (baseline.get("best_score") or -1) > 0.1
         evidence = {"real_label_score": real, "shuffled_label_score": shuffled,
                     "baseline": baseline.get("best"), "baseline_score": baseline.get("best_score"),
                     "baseline_beats_chance": baseline_learns}
@@ -96,6 +116,21 @@ class NoSignal(Rule):
             "column is the right one.",
             "assert (features.index == labels.index).all()",
             confirmed_by=["shuffled_label_control", "simple_baseline"])
+
+
+def _baseline_learns(baseline: dict, task: str) -> bool:
+    """Whether a simple model finds signal: on the validation data (against always predicting
+    the training majority class) or, in balanced accuracy, on it or cross-validated within the
+    training data."""
+    if task == "classification":
+        chance = baseline.get("chance_balanced_accuracy") or 1
+        balanced_gain = max((baseline.get("best_balanced_accuracy") or 0) - chance,
+                            (baseline.get("train_cv_balanced_accuracy") or 0) - chance)
+        # beating the training majority share is not enough when the validation labels lean
+        # further towards that class: always predicting it scores their share
+        beats = baseline.get("best_better_than_uninformed", baseline.get("best_better_than_majority"))
+        return bool(beats) or balanced_gain > BALANCED_GAIN
+    return (baseline.get("best_score") or -1) > 0.1
 
 
 def _majority(ev: Evidence) -> float:
