@@ -1,5 +1,4 @@
 """torch: a screening task where 4% of the samples are positive, plain cross-entropy."""
-import numpy as np
 import torch
 from torch import nn
 from sklearn.datasets import make_classification
