@@ -101,6 +101,17 @@ HELD_OUT = [  # rounds 3-6: written after the rules before them, answered before
     ("benchmarks/user_scripts/cases/keras_two_unit_softmax_onehot_healthy.py", "healthy", "healthy"),
     ("benchmarks/user_scripts/cases/torch_cnn_digits_healthy.py", "healthy", "healthy"),
     ("benchmarks/user_scripts/cases/keras_functional_healthy.py", "healthy", "healthy"),
+    # round 7 (session 6): written after the round-6 fixes, answered before any change made for them
+    ("benchmarks/user_scripts/cases/torch_sigmoid_with_bce_logits.py", "output-activation-mismatch",
+     "output-activation-mismatch"),
+    ("benchmarks/user_scripts/cases/keras_adam_lr_1e6.py", "lr-too-low", "lr-too-low"),
+    ("benchmarks/user_scripts/cases/keras_predict_with_training_true.py", "train-mode-at-inference", "healthy"),
+    ("benchmarks/user_scripts/cases/torch_full_batch_five_steps.py", "undertrained", "undertrained"),
+    ("benchmarks/user_scripts/cases/torch_relu_output_regression.py", "output-activation-mismatch",
+     "output-activation-mismatch"),
+    ("benchmarks/user_scripts/cases/torch_labels_off_by_one_row.py", "no-signal", "healthy"),
+    ("benchmarks/user_scripts/cases/keras_imbalanced_with_class_weight_healthy.py", "healthy", "healthy"),
+    ("benchmarks/user_scripts/cases/torch_regression_healthy.py", "healthy", "healthy"),
 ]
 
 CASES = EARLY + HELD_OUT
