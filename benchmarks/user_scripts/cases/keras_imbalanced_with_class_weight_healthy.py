@@ -1,5 +1,4 @@
 """Keras: 10% positives, trained with class_weight (healthy)."""
-import numpy as np
 import keras
 from sklearn.datasets import make_classification
 from sklearn.model_selection import train_test_split
