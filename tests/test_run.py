@@ -400,20 +400,25 @@ def test_keras_string_labels_crash_in_fit_is_label_encoding(tmp_path):
     assert finding.cause == "label-encoding-mismatch" and "'malignant'" in finding.message
 
 
-def test_keras_label_out_of_range_crash_in_fit_is_named(tmp_path):
+@pytest.mark.parametrize("output, labels, cause", [
+    ('Dense(2, activation="softmax")', "[0, 1, 2]", "label-encoding-mismatch"),  # a label past the units
+    # one unit under a categorical loss: every label but 0 is "outside [0, 1)": the output layer is wrong
+    ('Dense(1, activation="sigmoid")', "[0, 1, 0]", "output-activation-mismatch"),
+])
+def test_keras_label_out_of_range_crash_in_fit_is_named(tmp_path, output, labels, cause):
     script = tmp_path / "keras_crash.py"
-    script.write_text(textwrap.dedent("""
+    script.write_text(textwrap.dedent(f"""
         import numpy as np
         import keras
-        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, activation="softmax")])
+        model = keras.Sequential([keras.Input((3,)), keras.layers.{output}])
         model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
-        model.fit(np.random.rand(30, 3), np.array([0, 1, 2] * 10), epochs=1, verbose=0)
+        model.fit(np.random.rand(30, 3), np.array({labels} * 10), epochs=1, verbose=0)
     """))
     with ScriptRecorder() as recorder:
         code, error = execute(str(script), [])
     assert code == 1 and recorder.keras.raised_in_fit
     finding = crash_finding(error, recorder)
-    assert finding.cause == "label-encoding-mismatch"
+    assert finding.cause == cause
     assert "outside the valid range" in finding.message and "Detected at node" not in finding.message
 
 

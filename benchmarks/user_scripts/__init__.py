@@ -50,7 +50,7 @@ EARLY = [  # (path from the repository root, true cause, first answer)
     ("benchmarks/user_scripts/cases/torch_iris_healthy.py", "healthy", "healthy"),
 ]
 
-HELD_OUT = [  # rounds 3-6: written after the rules before them, answered before any change made for them
+HELD_OUT = [  # rounds 3-8: written after the rules before them, answered before any change made for them
     ("benchmarks/user_scripts/cases/torch_detach_outputs.py", "parameters-not-updating", "no-signal"),
     ("benchmarks/user_scripts/cases/torch_optimizer_of_other_model.py", "parameters-not-updating",
      "parameters-not-updating"),
@@ -112,6 +112,15 @@ HELD_OUT = [  # rounds 3-6: written after the rules before them, answered before
     ("benchmarks/user_scripts/cases/torch_labels_off_by_one_row.py", "no-signal", "healthy"),
     ("benchmarks/user_scripts/cases/keras_imbalanced_with_class_weight_healthy.py", "healthy", "healthy"),
     ("benchmarks/user_scripts/cases/torch_regression_healthy.py", "healthy", "healthy"),
+    # round 8 (session 6): written after the round-7 fixes, answered before any change made for them
+    ("benchmarks/user_scripts/cases/keras_minmax_fit_on_test.py", "preprocessing-mismatch", "healthy"),
+    ("benchmarks/user_scripts/cases/keras_sgd_momentum_lr_5.py", "lr-too-high", "lr-too-high"),
+    ("benchmarks/user_scripts/cases/keras_sparse_ce_one_unit_sigmoid.py", "output-activation-mismatch",
+     "label-encoding-mismatch"),
+    ("benchmarks/user_scripts/cases/torch_step_before_backward.py", "parameters-not-updating",
+     "parameters-not-updating"),
+    ("benchmarks/user_scripts/cases/torch_crossentropy_on_onehot_float_healthy.py", "healthy", "healthy"),
+    ("benchmarks/user_scripts/cases/torch_weight_decay_healthy.py", "healthy", "inconclusive"),  # AdamW not rebuilt
 ]
 
 CASES = EARLY + HELD_OUT

@@ -90,7 +90,7 @@ def _optimizer_factory(optimizer, lr):
                              f"Got {optimizer!r} instead.")
         optimizer = by_name[optimizer.lower()]
     if isinstance(optimizer, torch.optim.Optimizer):
-        cls, defaults = type(optimizer), dict(optimizer.defaults)
+        cls, defaults = type(optimizer), _accepted(type(optimizer), optimizer.defaults)
         defaults["lr"] = optimizer.param_groups[0]["lr"]
         base_lr = lr if lr is not None else defaults["lr"]
         return (lambda params, lr_=None: cls(params, **{**defaults, "lr": lr_ or base_lr})), cls.__name__, base_lr
@@ -115,6 +115,15 @@ def _optimizer_factory(optimizer, lr):
         return build, type(probe).__name__, float(base_lr)
     raise TypeError("`optimizer` must be a torch.optim class, an instance, a function params -> "
                     f"optimizer, or a name. Got {type(optimizer).__name__} instead.")
+
+
+def _accepted(cls, defaults: dict) -> dict:
+    """The optimizer's defaults its constructor accepts. Some hold settings the class fixes
+    itself (torch 2.x: AdamW's ``decoupled_weight_decay``, which ``AdamW()`` does not take)."""
+    params = inspect.signature(cls.__init__).parameters
+    if any(p.kind is p.VAR_KEYWORD for p in params.values()):
+        return dict(defaults)
+    return {k: v for k, v in defaults.items() if k in params}
 
 
 def _optimizer_coverage(optimizer, model: nn.Module) -> list[bool] | None:

@@ -404,6 +404,9 @@ def _why_unchanged(model, optimizer) -> dict:
 
 
 CRASH_CAUSES = (  # (pattern in the exception message, cause, only when raised by the loss/fit)
+    # Keras's sparse categorical loss over ONE output unit: every label but 0 is "outside [0, 1)";
+    # the labels are fine, the output layer is a categorical loss's one unit
+    (r"valid range of \[0, 1\)", "output-activation-mismatch", True),
     (r"out of bounds|outside the valid range|label value|n_classes|t >= 0 && t < n_classes",
      "label-encoding-mismatch", False),
     (r"target dtype|expected scalar type|expected .*\b(long|int64)\b.*\bfloat|\bfloat\b.*expected .*\blong\b",
@@ -483,6 +486,8 @@ def _quote(error: BaseException, pattern: str) -> str:
 
 
 _CRASH_FIX = {
+    "output-activation-mismatch": ("Give the output layer one unit per class (softmax) for a categorical "
+                                   "loss; for two classes, one sigmoid unit with binary cross-entropy."),
     "label-encoding-mismatch": ("Make the labels fit the output layer: integer labels 0..C-1 with "
                                 "C output units (or one-hot of width C), matching the loss."),
     "nan-in-data": "Remove or impute NaN/inf values in the inputs and labels before training.",
