@@ -22,7 +22,7 @@ from .experiments._base import load_all as load_experiments
 from .experiments.controls import control_spec
 from .experiments.fix_and_retrain import demote_if_training_did_not_replicate
 from .experiments.fix_and_retrain import verify_fix
-from .evidence.data import DataProfile, decode_labels, profile_data
+from .evidence.data import MAX_CLASSES, DataProfile, decode_labels, profile_data
 from .evidence.model import ModelProfile
 from .evidence.outputs import PredictionSummary, summarize_predictions, to_probabilities
 from .findings import Finding
@@ -144,7 +144,7 @@ def _diagnose(model, x, y, validation_data, loss, optimizer, lr, epochs, batch_s
 
     ctx = ExperimentContext(adapter=adapter, spec=spec, profile=profile, task=task,
                             n_classes=n_classes, labels_train=train_profile.labels,
-                            labels_val=val_profile.labels, majority=train_profile.majority_share,
+                            labels_val=val_profile.labels, majority=uninformed_share(train_profile, val_profile),
                             deadline=started + budget.clock,
                             recorded_run=run if run is not None and not _timed_out(run) else None)
     base_lr = run.lr_used if run is not None else None
@@ -236,7 +236,7 @@ def infer_task(profile: ModelProfile, y: np.ndarray) -> tuple[str, int]:
     if task is None:
         finite = y[np.isfinite(y)] if np.issubdtype(y.dtype, np.floating) else y
         integer = finite.size == 0 or np.allclose(finite, np.rint(finite))
-        task = "classification" if integer and len(np.unique(finite)) <= max(20, profile.output_units) \
+        task = "classification" if integer and len(np.unique(finite)) <= max(MAX_CLASSES, profile.output_units) \
             else "regression"
     if task == "regression":
         return task, 0

@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 from sklearn.datasets import load_digits
 
-from nndoctor.experiments.simple_baseline import _as_classes, _models, class_indices
+from nndoctor.evidence.data import class_indices
+from nndoctor.experiments.simple_baseline import _as_classes, _models
 
 
 @pytest.mark.parametrize("values, expected", [

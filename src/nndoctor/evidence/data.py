@@ -89,6 +89,16 @@ class DataProfile:
         }
 
 
+MAX_CLASSES = 20  # whole-number targets with at most this many values (or output units) look like classes
+
+
+def class_indices(targets: np.ndarray, max_classes: int = MAX_CLASSES) -> bool:
+    """Targets that are exactly 0..K-1 with 3 <= K <= ``max_classes``: class indices or an
+    ordered amount (0/1 under MSE is a fair probability model)."""
+    values = np.unique(targets)
+    return 3 <= values.size <= max_classes and np.array_equal(values, np.arange(values.size))
+
+
 def decode_labels(y: np.ndarray) -> np.ndarray:
     """Integer class labels from integer, (N, 1) or one-hot (N, C) targets."""
     y = np.asarray(y)

@@ -24,7 +24,6 @@ from ._imports import AfterImport
 from .copy_comparisons import lr_schedule_collapse, one_class_batches
 from .keras_capture import KerasCapture
 from .prediction_inputs import prediction_shift
-from .start_weights import dead_relu_at_start, keras_fractions, torch_fractions
 from .script_rules import (
     PredictsInTrainMode,
     ScriptCrashed,
@@ -32,6 +31,7 @@ from .script_rules import (
     WeightsNeverChanged,
     ZeroGradMissing,
 )
+from .start_weights import dead_relu_at_start, keras_fractions, torch_fractions
 from .torch_capture import TorchCapture
 
 MIN_VAL_SAMPLES = 10
@@ -192,11 +192,7 @@ def diagnose_recorded(recorder: ScriptRecorder, error, *, budget=None, log=print
         if crash is not None and i == len(torch_records) - 1:
             extra.append(crash)
         label = f"{type(rec.model).__name__} (torch)"
-        skip = ("every loss the script computed had gradients disabled (torch.no_grad()): no training batch "
-                "to diagnose" if data is None else
-                f"the script crashed after {len(data[0])} training samples: too few to diagnose the model (the "
-                "crash finding says why it stopped)" if error is not None and len(data[0]) < MIN_CRASHED_SAMPLES
-                else None)
+        skip = _too_little_to_diagnose(data, error)
         if skip is not None:
             out.append((label, _bare("torch", extra, {"where": "nndoctor run", "error": skip})))
             continue
@@ -230,6 +226,16 @@ def diagnose_recorded(recorder: ScriptRecorder, error, *, budget=None, log=print
                "torch loss module (nn.*Loss) called on a model's output")
         out.append(("script", _bare(None, [crash] if crash else [], {"where": "nndoctor run", "error": why})))
     return out
+
+
+def _too_little_to_diagnose(data, error) -> str | None:
+    """Why a torch model's recorded batches cannot be diagnosed, or None when they can."""
+    if data is None:
+        return "every loss the script computed had gradients disabled (torch.no_grad()): no training batch to diagnose"
+    if error is not None and len(data[0]) < MIN_CRASHED_SAMPLES:
+        return (f"the script crashed after {len(data[0])} training samples: too few to diagnose the model (the "
+                "crash finding says why it stopped)")
+    return None
 
 
 def _bare(framework, findings, error) -> Diagnosis:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...evidence.data import MAX_CLASSES, class_indices
 from .._base import Evidence, Rule, RuledOut, fmt_score
 from .._measures import CLEAR_MARGIN, learned, score_of
 from ._facts import (framework_error, learned_despite_it, loss_label, output_activation, shape_text,
                      value_range)
 
-MAX_CLASSES = 20  # whole-number targets with at most max(20, units) values look like classes (as infer_task)
 ORDINAL_MARGIN = 0.05  # rounded predictions within 5 points of the majority share learned nothing
 ORDINAL_FIT = 0.9  # rounded predictions this accurate: the indices behave like an ordered amount
 BASELINE = "simple_baseline"
@@ -138,7 +138,7 @@ class WrongLossForTask(Rule):
                        "when a prediction is confidently wrong." + _outcome(ev, evidence))
             return self.finding("warning" if useful else "error", 0.8, message, evidence,
                                 *self._classification_fix(ev))
-        if labels_like and one_per_sample and units == 1 and _indices(classes):
+        if labels_like and one_per_sample and units == 1 and class_indices(classes):
             return self._class_indices_on_one_unit(ev, classes, evidence)
         kind = "class-like whole-number" if labels_like else "continuous"
         return RuledOut(f"a regression loss on {kind} targets {shape_text(ev.train.target_shape)} with "
@@ -178,7 +178,8 @@ class WrongLossForTask(Rule):
             message += (f" Scored as categories, a {as_classes['classifier'].replace('_', ' ')} classifier "
                         f"predicts {100 * as_classes['classifier_accuracy']:.0f}% of the same validation "
                         f"samples; regressed as numbers and rounded, the best simple model reaches "
-                        f"{100 * as_classes['rounded_accuracy']:.0f}% ({as_classes['rounded_regression'].replace('_', ' ')}): "
+                        f"{100 * as_classes['rounded_accuracy']:.0f}% "
+                        f"({as_classes['rounded_regression'].replace('_', ' ')}): "
                         "the numbers name categories, not an amount, and no learning rate makes a "
                         "regression of them a good classifier.")
             return self.finding(severity, 0.9, message, evidence, *self._classification_fix(ev),
@@ -227,11 +228,6 @@ def _outcome(ev: Evidence, evidence: dict) -> str:
         score = score_of(ev.trained_val, ev.task)
         return f" The trained copy scores {fmt_score(score, ev.task)}."
     return ""
-
-
-def _indices(classes: np.ndarray) -> bool:
-    """Exactly 0..K-1 with K >= 3, as class labels are numbered (0/1 with MSE is a fair probability model)."""
-    return classes.size >= 3 and np.array_equal(classes, np.arange(classes.size))
 
 
 def _finite(targets) -> np.ndarray:
