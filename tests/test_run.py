@@ -475,6 +475,34 @@ def test_keras_calls_with_training_true_outside_fit_are_predictions_in_train_mod
     assert [f.code for f in keras_findings(rec)] == (["RUN003"] if flagged else [])
 
 
+@pytest.mark.parametrize("predict_after, flagged", [(False, False), (True, True)])
+def test_a_keras_custom_training_loop_is_not_a_prediction_in_train_mode(predict_after, flagged):
+    """A GradientTape loop calls model(x, training=True) outside fit and applies the gradients:
+    those calls train (the healthy twin). A training-mode call after the loop predicts."""
+    import keras
+    import tensorflow as tf
+
+    from nndoctor.intercept.script import keras_findings
+
+    original_apply = keras.optimizers.Optimizer.apply
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(8, activation="relu"),
+                              keras.layers.Dropout(0.5), keras.layers.Dense(2)])
+    optimizer, loss_fn = keras.optimizers.Adam(1e-3), keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    x, y = np.random.rand(20, 3).astype("float32"), np.arange(20) % 2
+    with ScriptRecorder() as recorder:
+        for _ in range(3):
+            with tf.GradientTape() as tape:
+                loss = loss_fn(y, model(x, training=True))
+            optimizer.apply_gradients(zip(tape.gradient(loss, model.trainable_weights), model.trainable_weights))
+        if predict_after:
+            model(x, training=True)
+    assert keras.optimizers.Optimizer.apply is original_apply
+    (rec,) = recorder.keras.fits.values()
+    assert rec.train_mode_calls == int(flagged)
+    assert [f.code for f in keras_findings(rec)] == (["RUN003"] if flagged else [])
+
+
 def test_keras_evaluate_after_fit_is_the_validation_data_and_restored():
     """The script's own evaluate(x_test, y_test) is what the model is judged on; fit's internal
     evaluate calls (its validation_data) are not taken for it."""

@@ -28,7 +28,9 @@ class KerasFitRecord:
     evaluated: tuple | None = None  # (x, y) of the script's last own evaluate call
     predictions: list = field(default_factory=list)  # (x, outputs) of the script's predict calls
     initial_weights: list | None = None  # get_weights() when the first fit call began (a built model)
-    train_mode_calls: int = 0  # model(x, training=True) outside fit, on a model with dropout/batch-norm
+    # model(x, training=True) outside fit, on a model with dropout/batch-norm, since the last
+    # gradient step: calls a custom training loop makes are followed by one, predictions are not
+    train_mode_calls: int = 0
     notes: list = field(default_factory=list)
 
     def data(self):
@@ -217,11 +219,24 @@ class KerasCapture:
                     pass
             return original_call(self, *args, **kwargs)
 
+        optimizer_cls = keras.optimizers.Optimizer
+        owned_apply = "apply" in optimizer_cls.__dict__
+        original_apply = optimizer_cls.apply
+
+        def apply(self, *args, **kwargs):
+            # a gradient step outside fit: the training-mode calls before it were a custom
+            # training loop's, not predictions
+            if not capture._in_fit:
+                for record in capture.fits.values():
+                    record.train_mode_calls = 0
+            return original_apply(self, *args, **kwargs)
+
         for wrapper, wrapped in ((fit, original), (evaluate, original_eval), (predict, original_predict),
-                                 (call, original_call)):
+                                 (call, original_call), (apply, original_apply)):
             wrapper.__wrapped__ = wrapped
             wrapper.__doc__ = wrapped.__doc__
         model_cls.fit, model_cls.evaluate, model_cls.predict, model_cls.__call__ = fit, evaluate, predict, call
+        optimizer_cls.apply = apply
 
         def restore():
             for name, method, was_owned in (("fit", original, owned), ("evaluate", original_eval, owned_eval),
@@ -231,6 +246,10 @@ class KerasCapture:
                     setattr(model_cls, name, method)
                 else:
                     delattr(model_cls, name)
+            if owned_apply:
+                optimizer_cls.apply = original_apply
+            else:
+                del optimizer_cls.apply
         self._restore = restore
 
     def remove(self) -> None:
@@ -241,14 +260,7 @@ class KerasCapture:
 
 def has_stochastic_layers(model) -> bool:
     """Dropout (or noise) or batch-norm layers anywhere in a Keras model: what training=True changes."""
-    stack, seen = list(getattr(model, "layers", [])), set()
-    while stack:
-        layer = stack.pop()
-        if id(layer) in seen:
-            continue
-        seen.add(id(layer))
-        name = type(layer).__name__
-        if "Dropout" in name or "Noise" in name or name == "BatchNormalization":
-            return True
-        stack.extend(getattr(layer, "layers", []))
-    return False
+    from ..adapters.keras import _flat_layers
+
+    names = (type(layer).__name__ for layer in _flat_layers(model))
+    return any("Dropout" in name or "Noise" in name or name == "BatchNormalization" for name in names)
