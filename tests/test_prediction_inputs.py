@@ -89,3 +89,33 @@ def test_torch_and_keras_predictions_are_recorded(tmp_path):
     assert x_torch.shape == (64, 3) and out_torch.shape == (64, 2)
     assert x_keras.shape == (10, 3) and out_keras.shape == (10, 2)
     assert keras.Model.predict is original
+
+
+def _min_max(x, reference):
+    return (x - reference.min(0)) / (reference.max(0) - reference.min(0))
+
+
+def test_a_few_samples_scaled_on_themselves_are_flagged():
+    """The scaler fitted again on 12 new samples: every feature spans exactly [0, 1] there,
+    which no 12 training samples (scaled with the training range) do."""
+    train = _min_max(RAW[:200], RAW[:200])
+    new = RAW[200:212] + [8.0, 0.0, 0.0, 0.0]  # a little off the training distribution
+    finding = prediction_shift(train, [(_min_max(new, new), _logits(np.zeros(12, int)))], _diagnosis())
+    assert finding is not None and finding.cause == "preprocessing-mismatch"
+    assert finding.evidence["scaled_on_itself"] and finding.evidence["scaled_on_itself_share"] == 1.0
+    assert "fit_transform" in finding.fix
+    standardized = (new - new.mean(0)) / new.std(0)
+    assert call_shift(TRAIN, standardized)["scaled_on_itself"]
+
+
+def test_samples_scaled_with_the_training_scaler_are_not_scaled_on_themselves():
+    """The healthy twins: the same samples through the training scaler; and data whose values
+    are few (pixels / 16), where any subset spans the full range as well."""
+    train = _min_max(RAW[:200], RAW[:200])
+    new = RAW[200:212]
+    assert not call_shift(train, _min_max(new, RAW[:200]))["moved"]
+    assert prediction_shift(train, [(_min_max(new, RAW[:200]), _logits(np.zeros(12, int)))], _diagnosis()) is None
+    pixels = rng.integers(0, 17, size=(300, 16)) / 16
+    shift = call_shift(pixels[:200], pixels[200:])
+    assert not shift.get("scaled_on_itself") and not shift["moved"]
+    assert not call_shift(TRAIN, TRAIN)["moved"]  # the training data itself

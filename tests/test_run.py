@@ -646,3 +646,79 @@ def test_two_models_give_two_diagnoses_and_the_worst_on_top(tmp_path):
     assert len(d["diagnoses"]) == 2
     assert d["primary_cause"] == "parameters-not-updating"
     assert (html / "index.html").read_text().count("parameters-not-updating") >= 1
+
+
+@pytest.mark.parametrize("labels, faulty", [("np.sign(x[:, 0] - 0.5)", True), ("(x[:, 0] > 0.5).astype('float32')", False)])
+def test_keras_sign_labels_into_a_sigmoid_unit_are_label_encoding(tmp_path, labels, faulty):
+    """-1/+1 labels (np.sign) into binary cross-entropy train without an error: diagnose()
+    refuses them as an argument, run mode reports them (RUN009). The twin's 0/1 labels pass."""
+    script = tmp_path / "sign.py"
+    script.write_text(textwrap.dedent(f"""
+        import numpy as np, keras
+        keras.utils.set_random_seed(0)
+        x = np.random.default_rng(0).random((200, 3)).astype("float32")
+        y = {labels}
+        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(8, activation="relu"),
+                                  keras.layers.Dense(1, activation="sigmoid")])
+        model.compile(optimizer="adam", loss="binary_crossentropy")
+        model.fit(x, y, epochs=2, verbose=0)
+    """))
+    with ScriptRecorder() as recorder:
+        code, error = execute(str(script), [])
+    assert code == 0, error
+    ((_, d),) = diagnose_recorded(recorder, error, budget="quick", log=lambda line: None)
+    run009 = [f for f in d.findings if f.code == "RUN009"]
+    if faulty:
+        assert d.primary_cause == "label-encoding-mismatch" and run009
+        assert (run009[0].evidence["label_min"], run009[0].evidence["label_max"]) == (-1, 1)
+    else:
+        assert not run009 and not any("holds labels" in e["error"] for e in d.errors)
+
+
+CUSTOM_LOOP = """
+import numpy as np, tensorflow as tf, keras
+keras.utils.set_random_seed(0)
+rng = np.random.default_rng(0)
+centers = rng.normal(scale=3.0, size=(3, 4))
+y = np.repeat(np.arange(3), 100)
+x = (centers[y] + rng.normal(size=(300, 4))).astype("float32")
+order = rng.permutation(300)
+x, y = x[order], y[order]
+model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(16, activation="relu"), keras.layers.Dense(3)])
+loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+optimizer = keras.optimizers.Adam(learning_rate=1e-2)
+data = tf.data.Dataset.from_tensor_slices((x[:240], y[:240])).batch(32)
+for epoch in range({epochs}):
+    for xb, yb in data:
+        with tf.GradientTape() as tape:
+            loss = loss_fn(yb, model(xb, training=True))
+{step}
+val_loss = loss_fn(y[240:], model(x[240:], training=False))
+"""
+PER_BATCH = ("        grads = tape.gradient(loss, model.trainable_variables)\n"
+             "        optimizer.apply_gradients(zip(grads, model.trainable_variables))")
+
+
+@pytest.mark.parametrize("per_batch", [True, False])
+def test_a_keras_gradient_tape_loop_is_diagnosed(tmp_path, per_batch):
+    """No fit: the batches come from the Loss computed on the model's output, the optimizer from
+    the step that follows. The faulty twin steps once per epoch (the step indented out of the
+    batch loop): 3 steps in all, undertrained."""
+    import keras
+    original = keras.losses.Loss.__call__
+    script = tmp_path / "loop.py"
+    step = PER_BATCH if per_batch else PER_BATCH.replace("        ", "    ")
+    script.write_text(CUSTOM_LOOP.format(epochs=20 if per_batch else 3, step=step))
+    with ScriptRecorder() as recorder:
+        code, error = execute(str(script), [])
+    assert code == 0, error
+    assert keras.losses.Loss.__call__ is original
+    ((record),) = [r for r in recorder.keras.fits.values() if r.loop is not None]
+    x, y, val = record.loop.data()
+    assert x.shape == (240, 4) and val[0].shape == (60, 4) and record.loop.batch_size == 32
+    assert record.loop.steps == (20 * 8 if per_batch else 3)
+    ((_, d),) = diagnose_recorded(recorder, error, budget="quick", log=lambda line: None)
+    if per_batch:
+        assert d.verdict == "healthy", [f.message for f in d.findings]
+    else:
+        assert d.primary_cause == "undertrained", [f.message for f in d.findings]

@@ -50,7 +50,7 @@ EARLY = [  # (path from the repository root, true cause, first answer)
     ("benchmarks/user_scripts/cases/torch_iris_healthy.py", "healthy", "healthy"),
 ]
 
-HELD_OUT = [  # rounds 3-8: written after the rules before them, answered before any change made for them
+HELD_OUT = [  # rounds 3-9: written after the rules before them, answered before any change made for them
     ("benchmarks/user_scripts/cases/torch_detach_outputs.py", "parameters-not-updating", "no-signal"),
     ("benchmarks/user_scripts/cases/torch_optimizer_of_other_model.py", "parameters-not-updating",
      "parameters-not-updating"),
@@ -121,6 +121,33 @@ HELD_OUT = [  # rounds 3-8: written after the rules before them, answered before
      "parameters-not-updating"),
     ("benchmarks/user_scripts/cases/torch_crossentropy_on_onehot_float_healthy.py", "healthy", "healthy"),
     ("benchmarks/user_scripts/cases/torch_weight_decay_healthy.py", "healthy", "inconclusive"),  # AdamW not rebuilt
+    # round 9 (session 7): written by helpers who never read nndoctor's code, answered before any change
+    ("benchmarks/user_scripts/cases/torch_big_mlp_small_subset_overfit.py", "overfitting", "label-noise"),
+    ("benchmarks/user_scripts/cases/torch_bn_mlp_no_eval_small_batches.py", "train-mode-at-inference",
+     "train-mode-at-inference"),
+    ("benchmarks/user_scripts/cases/torch_breast_cancer_raw_features_unscaled.py", "unscaled-inputs",
+     "unscaled-inputs"),
+    ("benchmarks/user_scripts/cases/torch_digits_annotation_bug_label_noise.py", "label-noise", "label-noise"),
+    ("benchmarks/user_scripts/cases/torch_digits_cnn_per_class_order_split.py", "sorted-data-split", "healthy"),
+    ("benchmarks/user_scripts/cases/torch_digits_manual_standardize_zero_std_nan.py", "nan-in-data", "nan-in-data"),
+    ("benchmarks/user_scripts/cases/torch_prior_bias_init_dead_relu.py", "dead-relu", "dead-relu"),
+    ("benchmarks/user_scripts/cases/torch_rnn_sum_no_clip_exploding.py", "exploding-gradients", "exploding-gradients"),
+    ("benchmarks/user_scripts/cases/torch_bn_mlp_eval_small_batches.py", "healthy", "healthy"),
+    ("benchmarks/user_scripts/cases/torch_digits_cnn_per_class_shuffled_split.py", "healthy", "healthy"),
+    ("benchmarks/user_scripts/cases/torch_rnn_sum_clipped.py", "healthy", "capacity-bottleneck"),
+    ("benchmarks/user_scripts/cases/keras_accuracy_metric_on_regression.py", "wrong-metric", "wrong-metric"),
+    ("benchmarks/user_scripts/cases/keras_adam_lr_half_digits.py", "lr-too-high", "lr-too-high"),
+    ("benchmarks/user_scripts/cases/keras_deep_sigmoid_stack_sgd.py", "vanishing-gradients", "vanishing-gradients"),
+    ("benchmarks/user_scripts/cases/keras_dense1_bottleneck_digits.py", "capacity-bottleneck", "capacity-bottleneck"),
+    ("benchmarks/user_scripts/cases/keras_forty_samples_subclass_mlp.py", "too-little-data", "too-little-data"),
+    ("benchmarks/user_scripts/cases/keras_fraud_imbalanced_no_class_weight.py", "class-imbalance", "class-imbalance"),
+    ("benchmarks/user_scripts/cases/keras_house_prices_raw_targets.py", "unscaled-targets", "unscaled-targets"),
+    ("benchmarks/user_scripts/cases/keras_sign_labels_sigmoid_bce.py", "label-encoding-mismatch", "inconclusive"),
+    ("benchmarks/user_scripts/cases/keras_gradienttape_update_outside_batch_loop.py", "undertrained", "inconclusive"),
+    ("benchmarks/user_scripts/cases/keras_deep_relu_stack_sgd.py", "healthy", "healthy"),
+    ("benchmarks/user_scripts/cases/keras_dense32_hidden_digits.py", "healthy", "healthy"),
+    ("benchmarks/user_scripts/cases/keras_mae_metric_on_regression.py", "healthy", "healthy"),
+    ("benchmarks/user_scripts/cases/keras_gradienttape_update_inside_batch_loop.py", "healthy", "inconclusive"),
 ]
 
 CASES = EARLY + HELD_OUT

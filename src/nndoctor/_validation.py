@@ -165,6 +165,16 @@ def check_validation_data(validation_data):
     return x_val, y_val
 
 
+class LabelRangeError(ValueError):
+    """Class labels outside what the model's output layer can produce (``low..high`` against
+    classes ``0..n_classes-1``). A bad argument to `diagnose()`; in a script `nndoctor run`
+    watched, the script's own labels: a label-encoding finding."""
+
+    def __init__(self, message: str, *, low: int, high: int, n_classes: int, output_units: int):
+        super().__init__(message)
+        self.low, self.high, self.n_classes, self.output_units = low, high, n_classes, output_units
+
+
 def check_labels(y: np.ndarray, n_classes: int, output_units: int, name: str = "y") -> None:
     """Classification targets the output layer can produce: integers in 0..C-1, or one-hot of width C.
 
@@ -186,6 +196,7 @@ def check_labels(y: np.ndarray, n_classes: int, output_units: int, name: str = "
         return
     low, high = int(np.rint(flat.min())), int(np.rint(flat.max()))
     if low < 0 or high > n_classes - 1:
-        raise ValueError(f"`{name}` holds labels {low}..{high}, but the output layer ({output_units} "
-                         f"unit(s)) can only produce classes 0..{n_classes - 1}. "
-                         "Re-encode the labels or give the output layer one unit per class.")
+        raise LabelRangeError(f"`{name}` holds labels {low}..{high}, but the output layer ({output_units} "
+                              f"unit(s)) can only produce classes 0..{n_classes - 1}. "
+                              "Re-encode the labels or give the output layer one unit per class.",
+                              low=low, high=high, n_classes=n_classes, output_units=output_units)

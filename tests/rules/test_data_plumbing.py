@@ -26,8 +26,10 @@ COVERAGE = {
                                 "test_data_plumbing::test_validation_columns_in_another_order_are_mismatch"],
                                ["test_data_plumbing::test_scaler_applied_to_both_is_not_mismatch"]),
     "sorted-data-split": (["test_data_plumbing::test_argsort_then_tail_split_is_sorted_data_split",
-                           "test_data_plumbing::test_sorted_training_data_trained_in_order_is_sorted_data_split"],
+                           "test_data_plumbing::test_sorted_training_data_trained_in_order_is_sorted_data_split",
+                           "test_data_plumbing::test_training_head_of_class_ordered_data_lacks_the_last_classes"],
                           ["test_data_plumbing::test_shuffled_stratified_split_is_not_sorted",
+                           "test_data_plumbing::test_training_head_of_class_ordered_data_lacks_the_last_classes",
                            "test_data_plumbing::test_sorted_training_data_trained_shuffled_is_not_flagged"]),
 }
 DIAGNOSE = {"budget": QUICK, "seed": 0}  # `epochs` fixes the length of the run
@@ -248,6 +250,28 @@ def test_shuffled_stratified_split_is_not_sorted(framework):
     ruled = next(r for r in d.ruled_out if r["cause"] == "sorted-data-split")
     assert "class shares agree" in ruled["why"]
     assert d.verdict == "healthy", d.findings
+
+
+@pytest.mark.parametrize("ordered", [True, False])
+def test_training_head_of_class_ordered_data_lacks_the_last_classes(framework, ordered):
+    """Images read one class after another, the first 80% kept for training (batches shuffled)
+    and the test set never shown to nndoctor: the training labels hold digits 0-7 of the
+    model's 10 outputs. The twin takes the first 80% of the same data shuffled beforehand."""
+    x, y = _digits_scaled(n=1000)
+    order = np.argsort(y, kind="stable") if ordered else np.random.default_rng(0).permutation(len(y))
+    x_train, y_train = x[order][:800], y[order][:800]
+    shuffled = np.random.default_rng(1).permutation(800)
+    x_train, y_train = x_train[shuffled], y_train[shuffled]
+    model = mlp(framework, 64, 10, hidden=32)
+    kwargs = setup(framework, model, lr=1e-2)
+    train(framework, model, x_train, y_train, epochs=10, lr=1e-2)
+    d = diagnose(model, x_train, y_train, epochs=10, budget=QUICK, verbose=0, **kwargs)
+    if ordered:
+        assert d.primary_cause == "sorted-data-split", d.findings
+        assert d.primary.evidence["missing_classes"] == [8, 9]
+    else:
+        assert "sorted-data-split" not in causes(d, ("error", "warning", "info"))
+        assert d.verdict == "healthy", d.findings
 
 
 def _sorted_training_model(framework, shuffle):

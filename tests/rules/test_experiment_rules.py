@@ -249,3 +249,69 @@ def test_few_conv_filters_are_not_named_a_bottleneck_by_a_baseline_alone():
     assert answers["dense"] is not None and answers["dense"].cause == "capacity-bottleneck"
     assert answers["dense"].evidence["narrowest_units"] == 4
     assert answers["conv"] is None  # the copy fits its training data: nothing to say
+
+
+def _regression_evidence(given_r2, layers):
+    """What CB001 reads after a copy that could not fit (R^2 0.1 on 32 samples at 4 learning
+    rates, -0.01 on the training set): the model as given scored ``given_r2``."""
+    from types import SimpleNamespace
+
+    from nndoctor.evidence.model import ModelProfile
+    profile = ModelProfile(framework="torch", layers=layers, n_params=sum(layer.params for layer in layers),
+                           output_units=1, output_activation="linear", loss_name="mse", loss_from_logits=None,
+                           optimizer_name="sgd", lr=0.01)
+    tries = [{"lr": lr, "score": 0.1} for lr in (0.01, 0.1, 1.0, 0.001)]
+    return SimpleNamespace(task="regression", n_classes=None, framework="torch", model=profile, data_finite=True,
+                           run=SimpleNamespace(nonfinite_step=None), given_train=SimpleNamespace(r2=given_r2),
+                           trained_train=SimpleNamespace(r2=-0.01), trained_val=SimpleNamespace(r2=-0.04),
+                           experiments={"simple_baseline": None, "overfit_small_batch": {
+                               "best_train_score": 0.1, "n_samples": 32, "tries": tries}})
+
+
+def _rnn_layers():
+    from nndoctor.evidence.model import LayerInfo
+    head = LayerInfo("head", "dense", 1, None, np.zeros((64, 1)), np.zeros(1), True, params=65)
+    return [LayerInfo("rnn", "other", params=4288), head]
+
+
+def test_a_recurrent_model_is_not_called_linear():
+    """An RNN's parameters are not a dense/conv `weight`: the network is not 'without hidden
+    layer' because the profile sees one Linear. The copy's failure is a warning, not a verdict."""
+    from nndoctor.rules.training.capacity_bottleneck import CapacityBottleneck
+    finding = CapacityBottleneck().check(_regression_evidence(0.2, _rnn_layers()))
+    assert finding.severity == "warning" and "linear" not in finding.message
+    dense_only = CapacityBottleneck().check(_regression_evidence(0.2, _rnn_layers()[1:]))
+    assert dense_only.severity == "error" and "no hidden layer" in dense_only.message  # the faulty twin
+
+
+def test_a_model_as_given_that_fits_rules_out_capacity():
+    """A script's model that fits (R^2 0.96, clipped gradients) whose copy could not (trained
+    without the clipping): the model as given proves the capacity is there."""
+    from nndoctor.rules._base import RuledOut
+    from nndoctor.rules.training.capacity_bottleneck import CapacityBottleneck
+    ruled_out = CapacityBottleneck().check(_regression_evidence(0.96, _rnn_layers()[1:]))
+    assert isinstance(ruled_out, RuledOut) and "as given" in ruled_out.why
+    assert not CapacityBottleneck().wants(_regression_evidence(0.96, _rnn_layers()[1:]))
+
+
+def test_torch_and_keras_profiles_count_recurrent_parameters():
+    import keras
+    import torch
+
+    from nndoctor.adapters import adapter_for
+
+    class Net(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.rnn, self.head = torch.nn.RNN(1, 8, batch_first=True), torch.nn.Linear(8, 1)
+
+        def forward(self, x):
+            return self.head(self.rnn(x)[0][:, -1])
+
+    torch_profile = adapter_for(Net(), loss="mse", optimizer="sgd", lr=0.01).profile()
+    assert [(layer.name, layer.params) for layer in torch_profile.opaque_layers] == [("rnn", 8 + 64 + 16)]
+    model = keras.Sequential([keras.Input((5, 1)), keras.layers.LSTM(4), keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    keras_profile = adapter_for(model).profile()
+    assert [layer.params for layer in keras_profile.opaque_layers] == [4 * (4 * (1 + 4) + 4)]
+    assert keras_profile.weighted_layers[0].params == 4 + 1

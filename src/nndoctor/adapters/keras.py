@@ -102,6 +102,14 @@ def _flat_layers(model) -> list:
     return out
 
 
+def _own_params(layer) -> int:
+    """Parameters a leaf layer holds (0 when it is not built yet)."""
+    try:
+        return int(layer.count_params())
+    except Exception:  # noqa: BLE001 - an unbuilt layer raises; it holds nothing yet
+        return 0
+
+
 def _own_activation(layer) -> str | None:
     """The activation a layer applies itself (Dense(…, activation=…), Activation, ReLU, …)."""
     if type(layer).__name__ in ACTIVATION_LAYERS:
@@ -257,6 +265,7 @@ class KerasAdapter(Adapter):
             if kind not in {"dense", "conv", "activation"}:
                 act = None
             info = LayerInfo(layer.name, kind, units, act, weight, bias)
+            info.params = _own_params(layer)
             if weight is not None:  # trainable only if the layer and every model around it are
                 info.trainable = id(layer.kernel) in trainable_ids
             layers.append(info)

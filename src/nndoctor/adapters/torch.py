@@ -205,6 +205,7 @@ class TorchAdapter(Adapter):
             if kind in {"dense", "conv"} and getattr(module, "bias", None) is not None:
                 bias = module.bias.detach().cpu().numpy().copy()
             info = LayerInfo(name or type(module).__name__, kind, units, act, weight, bias)
+            info.params = sum(p.numel() for p in module.parameters(recurse=False))
             if weight is not None:
                 info.trainable = all(p.requires_grad for p in module.parameters(recurse=False))
             layers.append(info)

@@ -23,6 +23,7 @@ class LayerInfo:
     weight: np.ndarray | None = None
     bias: np.ndarray | None = None
     trainable: bool | None = None  # whether the optimizer may change its weights (None: no weights)
+    params: int = 0  # parameters the layer itself holds (an RNN or embedding has some and no `weight`)
 
     @property
     def fan_in(self) -> int | None:
@@ -56,6 +57,12 @@ class ModelProfile:
     @property
     def weighted_layers(self) -> list[LayerInfo]:
         return [layer for layer in self.layers if layer.weight is not None]
+
+    @property
+    def opaque_layers(self) -> list[LayerInfo]:
+        """Layers with parameters that nndoctor does not read (recurrent, embedding, custom):
+        the network may be deeper than its dense/conv layers show."""
+        return [layer for layer in self.layers if layer.kind == "other" and layer.params]
 
     @property
     def weights_finite(self) -> bool:

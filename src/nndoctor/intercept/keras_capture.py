@@ -2,7 +2,9 @@
 arguments of its last ``fit`` call; what it is judged on, through a wrapped
 ``keras.Model.evaluate``: the arrays of the last ``evaluate(x, y)`` call made outside ``fit``
 (``fit`` calls ``evaluate`` itself for its validation data); and what it predicts on, through a
-wrapped ``keras.Model.predict``. The real methods run unchanged."""
+wrapped ``keras.Model.predict``; a custom training loop (no ``fit``), through the model's
+``__call__``, ``keras.losses.Loss.__call__`` and ``Optimizer.apply``. The real methods run
+unchanged."""
 
 from __future__ import annotations
 
@@ -32,6 +34,7 @@ class KerasFitRecord:
     # gradient step: calls a custom training loop makes are followed by one, predictions are not
     train_mode_calls: int = 0
     notes: list = field(default_factory=list)
+    loop: CustomLoop | None = None  # a GradientTape loop's batches, when the script trains without fit
 
     def data(self):
         """``(x, y, validation_data)`` as the fit call used them, or None when they are not
@@ -71,6 +74,45 @@ class KerasFitRecord:
             return int(len(np.asarray(first[0]))) if _batched(first[0], self.model) else None
         except Exception:  # noqa: BLE001 - an unreadable dataset just leaves the default
             return None
+
+
+MAX_LOOP_SAMPLES = 20_000  # distinct samples kept from a custom training loop's batches (each set)
+
+
+@dataclass
+class CustomLoop:
+    """A custom training loop seen from outside: every ``Loss`` computed on the model's output
+    (``loss_fn(y, model(x, training=True))`` under a ``GradientTape``) and every gradient step
+    that followed. Batches from calls with ``training=False`` are validation batches."""
+
+    loss: object = None
+    optimizer: object = None
+    steps: int = 0
+    batch_size: int | None = None
+    sets: dict = field(default_factory=lambda: {"train": ([], [], set()), "val": ([], [], set())})
+
+    def add(self, x, y, training: bool) -> None:
+        """Keep the batch's samples not seen before, up to `MAX_LOOP_SAMPLES` per set."""
+        xs, ys, seen = self.sets["train" if training else "val"]
+        if len(x) != len(y):
+            return
+        if training and self.batch_size is None:
+            self.batch_size = len(x)
+        room = MAX_LOOP_SAMPLES - sum(len(a) for a in xs)
+        rows = np.ascontiguousarray(x.reshape(len(x), -1))
+        keep = [i for i, row in enumerate(rows) if hash(row.tobytes()) not in seen][:max(room, 0)]
+        seen.update(hash(rows[i].tobytes()) for i in keep)
+        if keep:
+            xs.append(x[keep])
+            ys.append(y[keep])
+
+    def data(self):
+        """``(x, y, validation)`` of the loop's training and validation batches (None: none seen)."""
+        def stacked(name):
+            xs, ys, _ = self.sets[name]
+            return (np.concatenate(xs), np.concatenate(ys)) if xs else None
+        train = stacked("train")
+        return None if train is None else (*train, stacked("val"))
 
 
 MAX_DATASET_SAMPLES = 20_000  # samples read back from a tf.data dataset (a repeated one is endless)
@@ -134,6 +176,7 @@ def _array(value):
 class KerasCapture:
     def __init__(self):
         self.fits: dict[int, KerasFitRecord] = {}
+        self._last_call = None  # (model, inputs, outputs, training) of the last model call outside fit
         self._restore = None
         self.raised_in_fit = False  # the script's exception came out of a fit call
         self._in_fit = 0  # fit's own evaluate calls (its validation) are not the script's
@@ -217,7 +260,33 @@ class KerasCapture:
                         record.train_mode_calls += 1
                 except Exception:  # noqa: BLE001, S110 - recording must never break the user's call
                     pass
-            return original_call(self, *args, **kwargs)
+            outputs = original_call(self, *args, **kwargs)
+            if not capture._in_fit and args:  # a custom loop's loss may come next
+                capture._last_call = (self, args[0], outputs, kwargs.get("training") is not False)
+            return outputs
+
+        loss_cls = keras.losses.Loss
+        owned_loss = "__call__" in loss_cls.__dict__
+        original_loss = loss_cls.__call__
+
+        def loss_call(self, y_true, y_pred, *args, **kwargs):
+            last = capture._last_call
+            if not capture._in_fit and last is not None and y_pred is last[2]:
+                try:
+                    model, x, _, training = last
+                    record = capture.fits.setdefault(id(model), KerasFitRecord(model=model))
+                    record.loop = record.loop or CustomLoop()
+                    record.loop.loss = self
+                    x, y = _array(x), _array(y_true)
+                    if x is not None and y is not None and x.dtype != object:
+                        if training and record.initial_weights is None and not record.loop.steps:
+                            weights = model.get_weights()
+                            if weights and sum(w.size for w in weights) <= MAX_SNAPSHOT:
+                                record.initial_weights = weights
+                        record.loop.add(x, y, training)
+                except Exception:  # noqa: BLE001, S110 - recording must never break the user's loss
+                    pass
+            return original_loss(self, y_true, y_pred, *args, **kwargs)
 
         optimizer_cls = keras.optimizers.Optimizer
         owned_apply = "apply" in optimizer_cls.__dict__
@@ -229,14 +298,20 @@ class KerasCapture:
             if not capture._in_fit:
                 for record in capture.fits.values():
                     record.train_mode_calls = 0
+                last = capture._last_call
+                record = capture.fits.get(id(last[0])) if last is not None else None
+                if record is not None and record.loop is not None:
+                    record.loop.steps += 1
+                    record.loop.optimizer = self
             return original_apply(self, *args, **kwargs)
 
         for wrapper, wrapped in ((fit, original), (evaluate, original_eval), (predict, original_predict),
-                                 (call, original_call), (apply, original_apply)):
+                                 (call, original_call), (apply, original_apply), (loss_call, original_loss)):
             wrapper.__wrapped__ = wrapped
             wrapper.__doc__ = wrapped.__doc__
         model_cls.fit, model_cls.evaluate, model_cls.predict, model_cls.__call__ = fit, evaluate, predict, call
         optimizer_cls.apply = apply
+        loss_cls.__call__ = loss_call
 
         def restore():
             for name, method, was_owned in (("fit", original, owned), ("evaluate", original_eval, owned_eval),
@@ -250,6 +325,11 @@ class KerasCapture:
                 optimizer_cls.apply = original_apply
             else:
                 del optimizer_cls.apply
+            if owned_loss:
+                loss_cls.__call__ = original_loss
+            else:
+                del loss_cls.__call__
+            capture._last_call = None
         self._restore = restore
 
     def remove(self) -> None:

@@ -19,6 +19,10 @@ from .script_rules import PredictionInputsShifted
 MIN_CALL = 20  # samples in one prediction call for the DA006 thresholds to apply ...
 FEW_SHIFT = 3.0  # ... fewer samples (a handful of new inputs): a median shift of 3 training stds
 COLLAPSE_TV = 0.3  # predicted class shares that far (total variation) from those on training-scale data
+SELF_SCALED = 0.9  # share of a call's varying features that span exactly [0, 1] or have mean 0 and std 1 ...
+SUBSET_SCALED = 0.5  # ... where no random training subset of the same size reaches this share
+SUBSET_DRAWS = 20
+MIN_SELF_SCALED = 3  # samples in a call for the signature to mean anything
 MAX_CALLS = 200  # prediction calls kept per model ...
 MAX_KEPT = 20_000  # ... and samples over all of them
 
@@ -40,6 +44,47 @@ def _feature_stats(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return np.nanmean(flat, axis=0), np.nanstd(flat, axis=0)
 
 
+def _scaled_share(flat: np.ndarray) -> float | None:
+    """Share of the varying features of ``flat`` (samples x features) that carry a scaler's
+    exact signature on these very samples: minimum 0 and maximum 1 (min-max), or mean 0 and
+    std 1 (standardized). None when no feature varies."""
+    with np.errstate(all="ignore"):
+        lo, hi = np.nanmin(flat, axis=0), np.nanmax(flat, axis=0)
+        mean, std = np.nanmean(flat, axis=0), np.nanstd(flat, axis=0)
+    varying = np.isfinite(lo) & np.isfinite(hi) & (hi - lo > 1e-9)
+    if not varying.any():
+        return None
+    minmax = (np.abs(lo) < 1e-5) & (np.abs(hi - 1) < 1e-5)
+    standard = (np.abs(mean) < 1e-4) & (np.abs(std - 1) < 1e-3)
+    return float((minmax | standard)[varying].mean())
+
+
+def scaled_on_itself(x_train: np.ndarray, x_call: np.ndarray) -> dict | None:
+    """Whether one call's inputs were scaled with statistics of their own (a scaler fitted, or
+    ``fit_transform`` called, on the data predicted on): nearly every varying feature spans
+    exactly [0, 1] or has mean 0 and std 1 in the call, while random training subsets of the
+    same size do not (calls as large as the training set: the training set itself). None when
+    it cannot be told (too few samples, nothing varies)."""
+    if len(x_call) < MIN_SELF_SCALED or not len(x_train):
+        return None
+    call = x_call.reshape(len(x_call), -1).astype(np.float64)
+    train = x_train.reshape(len(x_train), -1).astype(np.float64)
+    if call.shape[1] != train.shape[1]:
+        return None
+    share = _scaled_share(call)
+    if share is None or share < SELF_SCALED:
+        return None
+    if len(call) >= len(train):  # as many samples as training: the training set itself is the reference
+        subsets = [_scaled_share(train)]
+    else:
+        rng = np.random.default_rng(0)
+        subsets = [_scaled_share(train[rng.choice(len(train), len(call), replace=False)])
+                   for _ in range(SUBSET_DRAWS)]
+    subset_share = max((s for s in subsets if s is not None), default=1.0)
+    return {"scaled_on_itself_share": share, "training_subset_share": subset_share,
+            "scaled_on_itself": subset_share < SUBSET_SCALED}
+
+
 def call_shift(x_train: np.ndarray, x_call: np.ndarray, train_stats: tuple | None = None) -> dict | None:
     """How far one call's inputs sit from the training inputs, feature by feature (DA006's
     measures, without labels): the median standardized mean difference and |log2 std ratio|.
@@ -56,9 +101,11 @@ def call_shift(x_train: np.ndarray, x_call: np.ndarray, train_stats: tuple | Non
     median_smd = float(np.median(smd))
     median_scale = None if few else float(np.median(np.abs(log2_scale)))
     moved = median_smd > FEW_SHIFT if few else (median_smd > SHIFT or median_scale > LOG2_SCALE)
+    own = scaled_on_itself(x_train, x_call) or {}
     return {"n": len(x_call), "median_mean_shift_in_train_stds": median_smd,
             "max_mean_shift_in_train_stds": float(smd.max()),
-            "median_std_ratio": None if few else float(2 ** np.median(log2_scale)), "moved": bool(moved)}
+            "median_std_ratio": None if few else float(2 ** np.median(log2_scale)),
+            **own, "moved": bool(moved or own.get("scaled_on_itself"))}
 
 
 def prediction_shift(x_train, calls: list, d) -> Finding | None:
@@ -79,6 +126,11 @@ def prediction_shift(x_train, calls: list, d) -> Finding | None:
             f"{shift['max_mean_shift_in_train_stds']:.3g})"
             + (f" with {shift['median_std_ratio']:.3g}x the training std" if shift["median_std_ratio"] else "")
             + f"; two samples of the same data stay under {SHIFT:g} std.")
+    if shift.get("scaled_on_itself"):
+        what += (f" Those inputs were scaled on themselves: {fmt_pct(shift['scaled_on_itself_share'])} of their "
+                 f"varying features span exactly [0, 1] or have mean 0 and std 1 in that call, which random "
+                 f"training subsets of the same size reach for at most "
+                 f"{fmt_pct(shift['training_subset_share'])} (a scaler fitted on the data predicted on).")
     severity, confidence = "warning", 0.6
     given = ((d.details or {}).get("predictions") or {}).get("given") or {}
     model = (d.details or {}).get("model") or {}
@@ -106,5 +158,6 @@ def prediction_shift(x_train, calls: list, d) -> Finding | None:
                        "predicted on.",
         evidence=evidence,
         fix=("Fit the preprocessing once on the training data and apply that same fitted transform to "
-             "every input the model predicts on."),
+             "every input the model predicts on"
+             + (" (`transform`, not `fit_transform`, on new data)." if shift.get("scaled_on_itself") else ".")),
         fix_code="scaler = StandardScaler().fit(x_train)\nmodel.predict(scaler.transform(x_new))")

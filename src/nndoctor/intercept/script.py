@@ -24,7 +24,9 @@ from ._imports import AfterImport
 from .copy_comparisons import lr_schedule_collapse, one_class_batches
 from .keras_capture import KerasCapture
 from .prediction_inputs import prediction_shift
+from .._validation import LabelRangeError
 from .script_rules import (
+    LabelsOutsideOutput,
     PredictsInTrainMode,
     ScriptCrashed,
     StepNeverCalled,
@@ -155,13 +157,15 @@ def diagnose_recorded(recorder: ScriptRecorder, error, *, budget=None, log=print
 
     out = []
     torch_records = [r for r in recorder.torch.models.values() if r.loss_calls]
-    keras_records = [r for r in recorder.keras.fits.values() if r.fit_calls]
+    keras_records = [r for r in recorder.keras.fits.values() if r.fit_calls or (r.loop and r.loop.steps)]
     crash = crash_finding(error, recorder) if error is not None else None
 
     def run_one(label, framework, call, extra):
         log(f"nndoctor: diagnosing {label} ...")
         try:
             d = call()
+        except LabelRangeError as exc:  # the script's own labels: a finding, not a bad argument
+            d = _bare(framework, [*extra, labels_outside_output(exc)], {"where": "diagnose", "error": str(exc)})
         except Exception as exc:  # noqa: BLE001 - a failed diagnosis still reports what the script showed
             d = _bare(framework, extra, {"where": "diagnose", "error": f"{type(exc).__name__}: {exc}"})
         else:
@@ -205,7 +209,8 @@ def diagnose_recorded(recorder: ScriptRecorder, error, *, budget=None, log=print
              lambda d: prediction_shift(data[0] if data else None, rec.predictions, d),
              lambda d: dead_relu_at_start(d, torch_fractions(rec, data[0]), "torch"))
     for i, rec in enumerate(keras_records):
-        data = rec.data()
+        loop = rec.loop if not rec.fit_calls else None  # a GradientTape loop: its loss and optimizer
+        data = rec.data() if loop is None else loop.data()
         extra = [crash] if crash is not None and i == len(keras_records) - 1 and not torch_records else []
         extra += keras_findings(rec)
         label = f"{getattr(rec.model, 'name', type(rec.model).__name__)} (keras)"
@@ -215,15 +220,17 @@ def diagnose_recorded(recorder: ScriptRecorder, error, *, budget=None, log=print
                         "or dict inputs): not captured"})))
             continue
         x, y, val = data
+        setup = {} if loop is None else {"loss": loop.loss, "optimizer": loop.optimizer}
         run_one(label, "keras",
                 lambda: diagnose(rec.model, x, y, validation_data=val,
-                                 batch_size=rec.batch_size or rec.dataset_batch_size(),
-                                 budget=budget, verbose=0), extra)
+                                 batch_size=rec.batch_size or rec.dataset_batch_size() if loop is None
+                                 else loop.batch_size, budget=budget, verbose=0, **setup), extra)
         late(out[-1][1], lambda d: prediction_shift(x, rec.predictions, d),
              lambda d: dead_relu_at_start(d, keras_fractions(rec, x), "keras"))
     if not out:
-        why = ("the script trained no model nndoctor could see: no keras Model.fit call and no "
-               "torch loss module (nn.*Loss) called on a model's output")
+        why = ("the script trained no model nndoctor could see: no keras Model.fit call, no keras Loss computed "
+               "on a model's output and followed by an optimizer step, and no torch loss module (nn.*Loss) "
+               "called on a model's output")
         out.append(("script", _bare(None, [crash] if crash else [], {"where": "nndoctor run", "error": why})))
     return out
 
@@ -461,6 +468,20 @@ def crash_finding(error: BaseException, recorder: ScriptRecorder) -> Finding | N
                           **({"loss_input_shapes": shapes} if shapes else {})},
                 fix=_CRASH_FIX[cause])
     return None
+
+
+def labels_outside_output(error: LabelRangeError) -> Finding:
+    """RUN009: the labels the script trained on lie outside what its output layer produces."""
+    return Finding(
+        cause=LabelsOutsideOutput.cause, code=LabelsOutsideOutput.code, severity="error", confidence=0.95,
+        message=(f"The script trained on labels {error.low}..{error.high}, but the output layer "
+                 f"({error.output_units} unit(s)) can only produce classes 0..{error.n_classes - 1}: the loss "
+                 "compares the outputs with targets they can never match."),
+        evidence={"label_min": error.low, "label_max": error.high, "output_classes": error.n_classes,
+                  "output_units": error.output_units},
+        fix="Re-encode the labels as 0..C-1 (e.g. `(y > 0).astype(int)` for -1/+1, "
+            "`sklearn.preprocessing.LabelEncoder`), or give the output layer one unit per class.",
+        fix_code="y = sklearn.preprocessing.LabelEncoder().fit_transform(y)")
 
 
 def _string_labels(y) -> str | None:

@@ -217,7 +217,10 @@ class PredictionInputsShifted(ScriptRule):
     model called outside its training loss, Keras ``predict``) and compares each call's inputs
     with the training inputs feature by feature, with DA006's measures: the median standardized
     mean difference over 1 training std, or a median std ratio beyond 2x (calls of fewer than
-    20 samples: a median shift of 3 stds). The model's predicted class shares on the shifted
+    20 samples: a median shift of 3 stds). A call is flagged too when its inputs were scaled on
+    themselves (``fit_transform`` on the data predicted on): 90% of its varying features span
+    exactly [0, 1] or have mean 0 and std 1 in that call, while no 20 random training subsets of
+    the same size reach half that share. The model's predicted class shares on the shifted
     inputs are set against its shares on training-scale validation data: a total variation of
     0.3 or more is an error (the predictions collapsed), less a warning; for regression an
     error from a 3-std shift.
@@ -231,6 +234,7 @@ class PredictionInputsShifted(ScriptRule):
     x_train = StandardScaler().fit_transform(x_train)
     model.fit(x_train, y_train)
     model.predict(x_new)          # raw features: the scaler was not applied
+    model.predict(MinMaxScaler().fit_transform(x_new))   # scaled by the new samples' own range
     ```
 
     ## Fix
@@ -278,12 +282,45 @@ class LRScheduleCollapse(ScriptRule):
     summary = "a learning-rate schedule cut the rate under 1% of its peak early in training"
 
 
+class LabelsOutsideOutput(ScriptRule):
+    """Flags class labels the model's output layer cannot produce, in data a script trained on
+    without crashing.
+
+    ## What it does
+    `diagnose()` refuses labels outside ``0..C-1`` for a model whose output layer gives ``C``
+    classes (one sigmoid unit: 0 and 1) as a bad argument. When those labels are the ones the
+    script itself trained on, they are the finding: an error, with the labels' range and the
+    output's.
+
+    ## Why is this bad?
+    Some losses do not check: binary cross-entropy on -1/+1 targets (``np.sign``) computes
+    ``-log`` of a probability pushed the wrong way, the loss goes negative and the accuracy
+    means nothing. Labels 1..C under ``C`` outputs leave class C without a unit.
+
+    ## Example
+    ```python
+    y = np.sign(score)                       # -1 / +1
+    model.add(Dense(1, activation="sigmoid"))
+    model.compile(loss="binary_crossentropy")
+    ```
+
+    ## Fix
+    Re-encode the labels as 0..C-1 (``(y > 0).astype(int)``, ``LabelEncoder``), or give the output
+    layer one unit per class.
+    """
+
+    code = "RUN009"
+    cause = "label-encoding-mismatch"
+    summary = "the script trained on class labels its output layer cannot produce"
+
+
 SCRIPT_RULES: list[type[ScriptRule]] = [StepNeverCalled, ZeroGradMissing, PredictsInTrainMode, ScriptCrashed,
                                         WeightsNeverChanged, OneClassBatches, PredictionInputsShifted,
-                                        LRScheduleCollapse]
+                                        LRScheduleCollapse, LabelsOutsideOutput]
 
 
 def find_script_rule(code_or_cause: str) -> list[type[ScriptRule]]:
     """Script checks whose code (case-insensitive) or cause id matches."""
     key = code_or_cause.strip()
     return [r for r in SCRIPT_RULES if r.code == key.upper() or key.lower() in r.cause.split(", ")]
+

@@ -14,6 +14,18 @@ MIN_UNSEEN = 0.1  # share of validation samples whose class never occurs in trai
 SEVERE_UNSEEN = 0.2  # ... so many that validation accuracy cannot exceed 80%: an error
 SORTED_RUN = 0.9  # share of neighbouring samples with the same label (shuffled: sum of p_k^2)
 IN_ORDER = "in-order"  # the control trained on the batches in the data's own order
+MIN_PRESENT = 2  # classes that must occur in training for the missing top ones to mean a cut
+
+
+def _missing_top_classes(ev: Evidence) -> list[int]:
+    """The model's last output classes that never occur in the training labels while the ones
+    below them do: the mark of class-ordered data whose tail went to the test set."""
+    counts = list(ev.train.class_counts or [])[:ev.n_classes or 0]
+    present = [k for k, c in enumerate(counts) if c > 0]
+    if ev.task != "classification" or len(counts) < 3 or len(present) < MIN_PRESENT:
+        return []
+    top = present[-1]
+    return list(range(top + 1, len(counts))) if present == list(range(top + 1)) else []
 
 
 def _class_shift(ev: Evidence) -> dict | None:
@@ -51,6 +63,11 @@ class SortedDataSplit(Rule):
     data was sorted. An error when 20% of validation is in classes the model never saw, or
     the validation score is no better than the majority class while the training score is;
     otherwise a warning, since the validation score then describes only some classes.
+
+    When the training labels lack the model's last output classes while every class below them
+    occurs (classes 0-7 of 10 outputs), the tail of class-ordered data went elsewhere: the model
+    can never predict those classes. Only when no validation data was given (a script's test
+    set that nndoctor did not see): given validation data tells by its own classes. A warning.
 
     When the classes of both sets agree but the training labels come in runs, the split is
     sound and the danger is in the batches: trained in that order without shuffling, each
@@ -107,6 +124,8 @@ class SortedDataSplit(Rule):
         shift = _class_shift(ev) if ev.val_source == "given" else None
         if self._shares_agree(shift) and self._sorted_training(ev) and IN_ORDER in ev.controls:
             return self._sorted_batches(ev)
+        if shift is None and _missing_top_classes(ev):  # validation given: its classes tell (above/below)
+            return self._classes_cut_off(ev, _missing_top_classes(ev))
         if shift is None:
             return None
         tv, p = shift["total_variation"], shift["p_same_distribution"]
@@ -144,6 +163,24 @@ class SortedDataSplit(Rule):
             "Shuffle before splitting and stratify by label, so every class is in both sets in the "
             "same proportion; shuffle the training batches every epoch.",
             "x_train, x_val, y_train, y_val = sklearn.model_selection.train_test_split("
+            "x, y, test_size=0.2, shuffle=True, stratify=y)")
+
+    def _classes_cut_off(self, ev: Evidence, missing: list[int]):
+        """The model has outputs for classes the training data never holds (the top ones)."""
+        counts = list(ev.train.class_counts)[:ev.n_classes]
+        present = [c for c in counts if c > 0]
+        evidence = {"kind": "classes-missing-from-training", "missing_classes": missing,
+                    "train_class_counts": counts, "output_classes": ev.n_classes}
+        message = (f"The model has outputs for {ev.n_classes} classes, but classes {missing[:10]} never occur in "
+                   f"the {ev.train.n} training labels, while classes 0-{missing[0] - 1} do ({min(present)}-"
+                   f"{max(present)} samples each): the model can never predict them. Data ordered by class and "
+                   f"split in order (the first part for training) leaves the last classes out of training, and "
+                   f"a test set taken from the end holds mostly those classes.")
+        return self.finding(
+            "warning", 0.7, message, evidence,
+            "Shuffle before splitting and stratify by label, so every class is in training and test in the "
+            "same proportion.",
+            "x_train, x_test, y_train, y_test = sklearn.model_selection.train_test_split("
             "x, y, test_size=0.2, shuffle=True, stratify=y)")
 
     def _sorted_batches(self, ev: Evidence):

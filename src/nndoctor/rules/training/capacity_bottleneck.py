@@ -56,7 +56,9 @@ class CapacityBottleneck(Rule):
         return ev.run is not None and ev.run.nonfinite_step is None and ev.data_finite
 
     def _underfits(self, ev: Evidence) -> bool:
-        if not self._judgeable(ev):
+        """A trained copy underfits its training data, and so does the model as given (one that
+        fits shows the network can represent the mapping, whatever the copy did)."""
+        if not self._judgeable(ev) or _given_fits(ev):
             return False
         train = score_of(ev.trained_train, ev.task)
         return train is not None and np.isfinite(train) and train < FITS[ev.task]
@@ -65,15 +67,19 @@ class CapacityBottleneck(Rule):
         return {"overfit_small_batch"} if self._underfits(ev) else set()
 
     def check(self, ev: Evidence):
+        if _given_fits(ev):
+            return RuledOut(f"the model as given scores {fmt_score(score_of(ev.given_train, ev.task), ev.task)} "
+                            "on its training data: it can represent the mapping")
         hidden = ev.model.weighted_layers[:-1]
         if _linear_layers(ev):  # hidden layers without activation compose to one linear map
             hidden = []
+        opaque = ev.model.opaque_layers  # recurrent/embedding/custom layers: depth nndoctor cannot see
         narrowest = min(hidden, key=lambda layer: layer.units or 0) if hidden else None
         need = max(ev.n_classes, 3) if ev.task == "classification" else 3
         # a dense layer's units are all it passes on; a conv layer's channels are multiplied
         # by the positions, so a few filters are no bottleneck by themselves
         narrow_dense = [layer for layer in hidden if layer.kind == "dense" and (layer.units or 0) < need]
-        if not hidden or narrow_dense:
+        if (not hidden and not opaque) or narrow_dense:
             beaten = self._beaten_by_baseline(
                 ev, min(narrow_dense, key=lambda layer: layer.units or 0) if narrow_dense else None, need)
             if beaten is not None:
@@ -98,11 +104,11 @@ class CapacityBottleneck(Rule):
         what = (f"The model cannot memorize {result['n_samples']} training samples: the best of "
                 f"{len(result['tries'])} runs (lr {lrs}) reaches {fmt_score(best, ev.task)} on them, and the "
                 f"full training set only {fmt_score(evidence['train_score'], ev.task)}.")
-        if narrowest is None:
+        if narrowest is None and not opaque:
             return self.finding("error", 0.75, what + f" {_linear_text(ev)}",
                                 evidence, _linear_fix(ev),
                                 "nn.Sequential(nn.Linear(n_in, 64), nn.ReLU(), nn.Linear(64, n_out))")
-        if (narrowest.units or 0) < need:
+        if narrowest is not None and (narrowest.units or 0) < need:
             return self.finding(
                 "error", 0.8, what + f" Layer '{narrowest.name}' has {narrowest.units} unit(s) for "
                 f"{f'{ev.n_classes} classes' if ev.n_classes else 'a continuous target'}: a bottleneck.",
@@ -162,6 +168,12 @@ class CapacityBottleneck(Rule):
         """``value`` (a baseline's score) beats ``score`` by the margin and beyond its own interval."""
         low = (model.get("ci95") or [value])[0] if ev.task == "classification" else value - 0.1
         return value >= score + BASELINE_MARGIN[ev.task] and low > score
+
+
+def _given_fits(ev: Evidence) -> bool:
+    """The model as given fits its training data (90% accuracy, R^2 0.8): it has the capacity."""
+    given = score_of(ev.given_train, ev.task)
+    return given is not None and bool(np.isfinite(given)) and given >= FITS[ev.task]
 
 
 LINEAR_KINDS = {"dense", "dropout", "batchnorm", "activation"}  # layers that keep a network linear
