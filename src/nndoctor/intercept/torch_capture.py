@@ -19,6 +19,12 @@ end, whether training changed any of them)."""
 MAX_LR_TRACE = 1_000_000
 """Optimizer steps whose learning rate is kept."""
 
+MAX_DERIVED = 10_000
+"""Class-prediction tensors tracked between two loss calls (argmax/threshold results)."""
+
+INHERITED = object()
+"""Marks a patched attribute the class did not define itself: removed, not set back."""
+
 MIN_PURE_BATCH = 4
 """Batches smaller than this say nothing about the order of the data (a batch of 1 is always one class)."""
 
@@ -90,6 +96,22 @@ class TorchModelRecord:
         self.batches_judged += 1
         self.batches_one_class += bool((labels == labels[0]).all())
 
+    def like_targets(self, labels: np.ndarray) -> np.ndarray:
+        """Labels a script compared its predictions with, shaped and typed like the targets its
+        loss was given (``(N,)`` long for CrossEntropyLoss, ``(N, 1)`` float for BCE)."""
+        if not self.y:
+            return labels
+        target = self.y[0]
+        if target.ndim == 2 and target.shape[1] > 1 and labels.ndim == 1:  # one-hot targets, class indices
+            if not np.issubdtype(labels.dtype, np.integer) or labels.min(initial=0) < 0 \
+                    or labels.max(initial=0) >= target.shape[1]:
+                return labels
+            return np.eye(target.shape[1], dtype=target.dtype)[labels]
+        per_row = int(np.prod(target.shape[1:])) if target.ndim > 1 else 1
+        if labels.size == len(labels) * per_row:
+            labels = labels.reshape((len(labels),) + target.shape[1:])
+        return labels.astype(target.dtype, copy=False)
+
     def n(self, val=False) -> int:
         return sum(len(a) for a in (self.x_val if val else self.x))
 
@@ -103,7 +125,8 @@ class TorchModelRecord:
         keep = []
         for i, row in enumerate(flat):
             key = hash(row.tobytes())
-            if key not in seen:
+            # a training sample judged again (train accuracy after each epoch) is no validation sample
+            if key not in seen and not (val and key in self.seen):
                 seen.add(key)
                 keep.append(i)
         keep = keep[:room]
@@ -139,6 +162,9 @@ class TorchCapture:
         self.last_loss_args = None
         self._depth = 0
         self._pending: list = []  # top-level forwards not (yet) consumed by a loss
+        self._pending_by_output: dict[int, tuple] = {}  # id(output) -> its _pending entry
+        self._derived: dict[int, tuple] = {}  # id(tensor) -> (tensor, entry): predictions taken from a pending output
+        self._compared: dict[int, np.ndarray] = {}  # id(pending output) -> the labels its predictions were compared with
         self._handles: list = []
         self._patched: list = []
         self.torch = None
@@ -176,11 +202,85 @@ class TorchCapture:
             setattr(owner, name, wrapper)
             self._patched.append((owner, name, original))
 
+        self._watch_accuracy(torch)
         counting(torch.optim.Optimizer, "zero_grad", "zero_grad_calls")
         counting(torch.nn.Module, "zero_grad", "zero_grad_calls")
         counting(torch.Tensor, "backward", "backward_calls")
         for name in FUNCTIONAL_LOSSES:
             self._patch_functional_loss(torch.nn.functional, name)
+
+    def _watch_accuracy(self, torch) -> None:
+        """A script's own accuracy computation, ``(model(x).argmax(1) == y)``, names the labels
+        of inputs the model predicted on without a loss: class predictions taken from a pending
+        output (argmax, max over a dim, sigmoid, a threshold, round; through .data, detach,
+        cpu, float, view and kin) and compared (``==``, ``eq``) with as many labels. Those pairs become validation
+        data when the output turns out to be a prediction (no loss consumed it)."""
+        capture = self
+
+        def derive(source, result) -> None:
+            entry = capture._pending_by_output.get(id(source))
+            if entry is not None and entry[2] is not source:
+                entry = None
+            if entry is None:  # a prediction derived further (sigmoid(out) > 0.5)
+                derived = capture._derived.get(id(source))
+                entry = derived[1] if derived is not None and derived[0] is source else None
+            if entry is not None and capture._is_tensor(result) and len(capture._derived) < MAX_DERIVED:
+                capture._derived[id(result)] = (result, entry)
+
+        def compare(a, b) -> None:
+            for pred, labels in ((a, b), (b, a)):
+                derived = capture._derived.get(id(pred))
+                if derived is not None and derived[0] is pred and capture._is_tensor(labels) and labels.ndim \
+                        and pred.ndim and len(labels) == len(pred) and labels.numel() == pred.numel():
+                    capture._compared[id(derived[1][2])] = labels.detach().cpu().numpy()
+                    return
+
+        def watch(owner, name, comparing=False, pick=None):
+            original = getattr(owner, name)
+            owned = name in owner.__dict__
+
+            def wrapper(*args, **kwargs):
+                result = original(*args, **kwargs)
+                if (capture._pending_by_output or capture._derived) and len(args) >= (2 if comparing else 1):
+                    try:
+                        if comparing:
+                            compare(args[0], args[1])
+                        elif capture._is_tensor(args[0]):
+                            derive(args[0], result if pick is None else pick(result))
+                    except Exception:  # noqa: BLE001, S110 - watching must never break the user's code
+                        pass
+                return result
+            wrapper.__wrapped__ = original
+            wrapper.__doc__ = original.__doc__
+            wrapper.__name__ = name
+            setattr(owner, name, wrapper)
+            self._patched.append((owner, name, original if owned else INHERITED))
+
+        def indices(result):
+            return getattr(result, "indices", None)
+
+        for owner in (torch.Tensor, torch):
+            watch(owner, "argmax")
+            watch(owner, "max", pick=indices)
+            watch(owner, "sigmoid")
+            watch(owner, "round")
+        for name in ("detach", "cpu", "to", "float", "long", "int", "squeeze", "flatten", "view", "reshape",
+                     "__gt__", "__ge__"):
+            watch(torch.Tensor, name)
+        for name in ("__eq__", "eq"):
+            watch(torch.Tensor, name, comparing=True)
+        base = torch._C.TensorBase.data
+
+        def data_get(tensor):
+            result = base.__get__(tensor)
+            if capture._pending_by_output:
+                try:
+                    derive(tensor, result)
+                except Exception:  # noqa: BLE001, S110 - watching must never break the user's code
+                    pass
+            return result
+        torch.Tensor.data = property(data_get, base.__set__, None, base.__doc__)
+        self._patched.append((torch.Tensor, "data", INHERITED))
 
     def _patch_functional_loss(self, functional, name: str) -> None:
         """``F.cross_entropy(output, target, ...)`` and kin are seen as the loss module they
@@ -215,7 +315,10 @@ class TorchCapture:
         for handle in self._handles:
             handle.remove()
         for owner, name, original in reversed(self._patched):
-            setattr(owner, name, original)
+            if original is INHERITED:
+                delattr(owner, name)
+            else:
+                setattr(owner, name, original)
         self._handles, self._patched = [], []
         self._settle()
 
@@ -236,7 +339,9 @@ class TorchCapture:
         if self._is_loss(module):
             self.in_loss = False
         elif args and self._is_tensor(args[0]) and self._is_tensor(output):
-            self._pending.append((module, args[0], output, bool(module.training)))
+            entry = (module, args[0], output, bool(module.training))
+            self._pending.append(entry)
+            self._pending_by_output[id(output)] = entry
 
     def _step(self, optimizer, args, kwargs):
         self.steps += 1
@@ -276,6 +381,8 @@ class TorchCapture:
             return
         # by identity: list.remove would compare the tensors in the tuples with ==
         self._pending = [p for p in self._pending if p is not fed]
+        self._pending_by_output.pop(id(fed[2]), None)
+        self._compared.pop(id(fed[2]), None)  # compared, then fed to a loss: a training batch
         module, inputs, _, _ = fed
         record = self.models.get(id(module))
         if record is None:
@@ -301,10 +408,14 @@ class TorchCapture:
         for module, inputs, output, training in self._pending:
             record = self.models.get(id(module))
             if record is not None:
-                record_prediction(record.predictions, inputs.detach().cpu().numpy(), output.detach().cpu().numpy())
+                x = inputs.detach().cpu().numpy()
+                record_prediction(record.predictions, x, output.detach().cpu().numpy())
                 record.inference_calls += 1
                 record.inference_in_train_mode += bool(training) and has_stochastic_layers(module)
-        self._pending = []
+                labels = self._compared.get(id(output))
+                if labels is not None:
+                    record.add(x, record.like_targets(labels), val=True)
+        self._pending, self._pending_by_output, self._derived, self._compared = [], {}, {}, {}
 
 
 def class_labels(y: np.ndarray) -> np.ndarray | None:

@@ -1,0 +1,105 @@
+"""Run mode: the labels a torch script compares its predictions with (its own accuracy
+computation) make validation data for the model those predictions came from."""
+
+import textwrap
+
+import numpy as np
+import pytest
+
+from nndoctor.intercept.script import ScriptRecorder, execute
+
+SCRIPT = """
+import torch
+from torch import nn
+torch.manual_seed(0)
+x, y = torch.randn(200, 4), torch.randint(0, 3, (200,))
+x_test, y_test = torch.randn(60, 4), torch.randint(0, 3, (60,))
+model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3))
+opt = torch.optim.Adam(model.parameters(), lr=1e-2)
+loss_fn = nn.CrossEntropyLoss()
+for epoch in range(2):
+    for i in range(0, 200, 50):
+        opt.zero_grad()
+        out = model(x[i:i + 50])
+        train_correct = (out.argmax(1) == y[i:i + 50]).sum()  # before the loss: a training batch
+        loss_fn(out, y[i:i + 50]).backward()
+        opt.step()
+    model.eval()
+    with torch.no_grad():
+        train_acc = (model(x).argmax(dim=1) == y).float().mean()  # the training set judged again
+    model.train()
+model.eval()
+correct = 0
+with torch.no_grad():
+    for i in range(0, 60, 20):
+{evaluate}
+print(correct / 60)
+"""
+EVALUATIONS = {
+    "argmax ==": "        correct += (model(x_test[i:i + 20]).argmax(1) == y_test[i:i + 20]).sum().item()",
+    "torch.max .data": ("        _, predicted = torch.max(model(x_test[i:i + 20]).data, 1)\n"
+                        "        correct += (predicted == y_test[i:i + 20]).sum().item()"),
+    "eq view_as": ("        pred = model(x_test[i:i + 20]).argmax(dim=1, keepdim=True)\n"
+                   "        correct += pred.eq(y_test[i:i + 20].view_as(pred)).sum().item()"),
+    "labels first": "        correct += (y_test[i:i + 20] == model(x_test[i:i + 20]).max(1).indices).sum().item()",
+}
+
+
+def _recorded(tmp_path, evaluate):
+    script = tmp_path / "acc.py"
+    script.write_text(textwrap.dedent(SCRIPT).replace("{evaluate}", evaluate))
+    with ScriptRecorder() as recorder:
+        code, error = execute(str(script), [])
+    assert code == 0, error
+    (rec,) = recorder.torch.models.values()
+    return rec
+
+
+@pytest.mark.parametrize("style", sorted(EVALUATIONS))
+def test_labels_an_accuracy_is_computed_with_become_validation_data(tmp_path, style):
+    rec = _recorded(tmp_path, EVALUATIONS[style])
+    x_val, y_val = rec.data(val=True)
+    assert x_val.shape == (60, 4) and y_val.dtype == rec.y[0].dtype and y_val.shape == (60,)
+    x_train, _ = rec.data()
+    assert x_train.shape == (200, 4)  # training batches stay training data, judged again or not
+
+
+def test_predictions_never_compared_give_no_validation_data(tmp_path):
+    """The twin: the test loop only collects predictions; nothing names their labels."""
+    rec = _recorded(tmp_path, "        correct += int(model(x_test[i:i + 20]).argmax(1).sum())")
+    assert rec.data(val=True) is None
+    assert len(rec.predictions) > 0
+
+
+def test_binary_threshold_predictions_compared_with_float_labels(tmp_path):
+    script = tmp_path / "binary.py"
+    script.write_text(textwrap.dedent("""
+        import torch
+        from torch import nn
+        torch.manual_seed(0)
+        x, y = torch.randn(120, 3), (torch.rand(120, 1) > 0.5).float()
+        model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 1))
+        opt = torch.optim.SGD(model.parameters(), lr=0.1)
+        for _ in range(3):
+            opt.zero_grad(); nn.BCEWithLogitsLoss()(model(x[:80]), y[:80]).backward(); opt.step()
+        with torch.no_grad():
+            acc = ((torch.sigmoid(model(x[80:])) > 0.5).float() == y[80:]).float().mean()
+    """))
+    with ScriptRecorder() as recorder:
+        code, error = execute(str(script), [])
+    assert code == 0, error
+    (rec,) = recorder.torch.models.values()
+    x_val, y_val = rec.data(val=True)
+    assert x_val.shape == (40, 3) and y_val.shape == (40, 1) and y_val.dtype == np.float32
+
+
+def test_the_watchers_leave_torch_as_it_was(tmp_path):
+    import torch
+    before = dict(vars(torch.Tensor))
+    functions = (torch.max, torch.argmax, torch.sigmoid, torch.round)
+    _recorded(tmp_path, EVALUATIONS["torch.max .data"])
+    assert dict(vars(torch.Tensor)) == before
+    assert (torch.max, torch.argmax, torch.sigmoid, torch.round) == functions
+    t = torch.ones(2)
+    t.data = torch.zeros(2)  # the .data setter still works
+    assert t.sum().item() == 0
