@@ -722,3 +722,74 @@ def test_a_keras_gradient_tape_loop_is_diagnosed(tmp_path, per_batch):
         assert d.verdict == "healthy", [f.message for f in d.findings]
     else:
         assert d.primary_cause == "undertrained", [f.message for f in d.findings]
+
+
+TWO_OPTIMIZERS = """
+import torch
+from torch import nn
+torch.manual_seed(0)
+x, y = torch.randn(64, 4), torch.randint(0, 2, (64,))
+encoder, head = nn.Sequential(nn.Linear(4, 8), nn.ReLU()), nn.Linear(8, 2)
+opt_encoder = torch.optim.SGD(encoder.parameters(), lr=0.05)
+opt_head = torch.optim.SGD(head.parameters(), lr=0.1)
+for epoch in range(3):
+    for i in range(0, 64, 16):
+        {clear}
+        nn.functional.cross_entropy(head(encoder(x[i:i + 16])), y[i:i + 16]).backward()
+        opt_encoder.step()
+        opt_head.step()
+with torch.no_grad():
+    head(encoder(x * 10))
+"""
+
+
+@pytest.mark.parametrize("clear", ["opt_head.zero_grad()", "opt_head.zero_grad(); opt_encoder.zero_grad()"])
+def test_an_encoder_optimizer_never_cleared_is_gradient_accumulation(tmp_path, clear):
+    """Two optimizers, one per part of the network; the loop clears only the head's. The model
+    nndoctor sees is the head (the loss's input), fed the encoder's features: RUN002 counts the
+    encoder's optimizer too, and RUN007 does not compare features with data."""
+    script = tmp_path / "two.py"
+    script.write_text(TWO_OPTIMIZERS.format(clear=clear))
+    with ScriptRecorder() as recorder:
+        code, error = execute(str(script), [])
+    assert code == 0, error
+    (rec,) = recorder.torch.models.values()
+    assert rec.inputs_from_module
+    optimizer = _optimizer_for(rec.model, recorder.torch.optimizers)
+    found = [f for f in script_findings(recorder.torch, rec, optimizer) if f.code == "RUN002"]
+    if "opt_encoder" in clear:
+        assert not found
+    else:
+        (f,) = found
+        assert f.evidence["other_optimizer"] == "SGD" and f.evidence["uncleared_steps"] == 11
+
+
+@pytest.mark.parametrize("activation", ["nn.Softmax(dim=1)", "nn.Sigmoid()"])
+def test_weights_frozen_by_a_softmax_over_one_unit_name_the_output(tmp_path, activation):
+    """Softmax over one unit outputs 1.0 whatever the input: every gradient is zero and the
+    weights never move (RUN005). The constant outputs explain the zero gradients, so the
+    output-layer finding ranks first. The sigmoid twin trains."""
+    script = tmp_path / "softmax_one.py"
+    script.write_text(textwrap.dedent(f"""
+        import torch
+        from torch import nn
+        torch.manual_seed(0)
+        x = torch.randn(200, 4)
+        y = (x[:, 0] > 0).float().unsqueeze(1)
+        model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 1), {activation})
+        opt = torch.optim.Adam(model.parameters(), lr=1e-2)
+        for epoch in range(5):
+            for i in range(0, 200, 20):
+                opt.zero_grad(); nn.BCELoss()(model(x[i:i + 20]), y[i:i + 20]).backward(); opt.step()
+    """))
+    with ScriptRecorder() as recorder:
+        code, error = execute(str(script), [])
+    assert code == 0, error
+    ((_, d),) = diagnose_recorded(recorder, error, budget="quick", log=lambda line: None)
+    run005 = [f for f in d.findings if f.code == "RUN005"]
+    if "Softmax" in activation:
+        assert d.primary_cause == "output-activation-mismatch", [(f.code, f.confidence) for f in d.findings]
+        assert run005 and run005[0].confidence < d.primary.confidence
+        assert run005[0].evidence["reason"] == "zero-gradient"
+    else:
+        assert not run005

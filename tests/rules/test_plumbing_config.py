@@ -26,8 +26,10 @@ COVERAGE = {
     "wrong-loss-for-task": (
         ["test_plumbing_config::test_cross_entropy_on_continuous_targets_is_wrong_loss_for_task",
          "test_plumbing_config::test_mse_on_class_labels_is_wrong_loss_for_task",
-         "test_plumbing_config::test_class_indices_regressed_through_one_unit"],
-        ["test_plumbing_config::test_losses_that_fit_the_task_are_not_wrong_loss"]),
+         "test_plumbing_config::test_class_indices_regressed_through_one_unit",
+         "test_plumbing_config::test_cross_entropy_on_a_whole_number_amount_is_wrong_loss_for_task"],
+        ["test_plumbing_config::test_losses_that_fit_the_task_are_not_wrong_loss",
+         "test_plumbing_config::test_cross_entropy_on_a_whole_number_amount_is_wrong_loss_for_task"]),
     "label-encoding-mismatch": (
         ["test_plumbing_config::test_one_hot_labels_into_a_sparse_loss",
          "test_plumbing_config::test_integer_labels_into_binary_loss_over_two_units_is_label_encoding_mismatch",
@@ -350,6 +352,34 @@ def test_cross_entropy_on_continuous_targets_is_wrong_loss_for_task(framework):
     low, high = finding.evidence["target_range"]
     assert 30 < low < high < 70
     assert "is a classification loss" in finding.message and "continuous" in finding.message
+
+
+@pytest.mark.parametrize("amount", [True, False])
+def test_cross_entropy_on_a_whole_number_amount_is_wrong_loss_for_task(framework, amount):
+    """Diabetes progression (25..346, whole numbers) read as class indices by a 347-unit softmax
+    output: 200+ values, most held by one or two samples. The twin is a real 30-class problem
+    with 12 samples per class, the same loss."""
+    from sklearn.datasets import load_diabetes
+    from sklearn.model_selection import train_test_split
+    from sklearn.preprocessing import StandardScaler
+    from torch import nn
+    if amount:
+        x, y = load_diabetes(return_X_y=True)
+        y = y.astype(np.int64)
+    else:
+        x, y = blobs(15, n_classes=30, n_features=6, seed=1, spread=0.3)
+    x = StandardScaler().fit_transform(x).astype(np.float32)
+    data = train_test_split(x, y, test_size=0.2, random_state=0)
+    model = _net(framework, x.shape[1], int(y.max()) + 1, None if framework == "torch" else "softmax", hidden=32)
+    d = _diagnose(framework, model, data, torch_loss=nn.CrossEntropyLoss(),
+                  keras_loss="sparse_categorical_crossentropy")
+    if amount:
+        assert d.primary_cause == "wrong-loss-for-task", [f.message for f in d.findings]
+        assert d.primary.evidence["kind"] == "amount-as-class-indices"
+        assert d.primary.evidence["median_samples_per_value"] <= 2
+        assert "sorted-data-split" not in causes(d)
+    else:
+        assert "wrong-loss-for-task" not in causes(d, ("error", "warning", "info"))
 
 
 def test_continuous_labels_are_a_finding_not_a_value_error():

@@ -99,6 +99,17 @@ def class_indices(targets: np.ndarray, max_classes: int = MAX_CLASSES) -> bool:
     return 3 <= values.size <= max_classes and np.array_equal(values, np.arange(values.size))
 
 
+SPARSE_CLASS = 2  # a median of this many training samples per value: an amount, not classes
+
+
+def amount_like(targets: np.ndarray) -> bool:
+    """Whole-number targets that read as an amount (a score, a count) rather than class labels:
+    more than `MAX_CLASSES` distinct values, the median one held by at most `SPARSE_CLASS`
+    samples. No classifier learns a class from one or two examples; a regression does."""
+    values, counts = np.unique(targets, return_counts=True)
+    return values.size > MAX_CLASSES and float(np.median(counts)) <= SPARSE_CLASS
+
+
 def decode_labels(y: np.ndarray) -> np.ndarray:
     """Integer class labels from integer, (N, 1) or one-hot (N, C) targets."""
     y = np.asarray(y)

@@ -204,9 +204,11 @@ def diagnose_recorded(recorder: ScriptRecorder, error, *, budget=None, log=print
                 lambda: diagnose(rec.model, data[0], data[1], validation_data=val, loss=rec.loss,
                                  optimizer=optimizer, lr=lr, batch_size=rec.batch_size,
                                  budget=budget, verbose=0), extra)
+        _defer_zero_gradient(out[-1][1])
         late(out[-1][1], lambda d: one_class_batches(rec, d),
              lambda d: lr_schedule_collapse(recorder.torch.lr_trace.get(id(optimizer)), d),
-             lambda d: prediction_shift(data[0] if data else None, rec.predictions, d),
+             lambda d: prediction_shift(data[0] if data and not rec.inputs_from_module else None,
+                                        rec.predictions, d),
              lambda d: dead_relu_at_start(d, torch_fractions(rec, data[0]), "torch"))
     for i, rec in enumerate(keras_records):
         loop = rec.loop if not rec.fit_calls else None  # a GradientTape loop: its loss and optimizer
@@ -331,6 +333,8 @@ def script_findings(t: TorchCapture, rec, optimizer=None) -> list[Finding]:
                       "backward_calls": t.backward_calls},
             fix="Clear the gradients before each backward pass.",
             fix_code="optimizer.zero_grad()  # before loss.backward()"))
+    if optimizer is not None and not any(f.code == ZeroGradMissing.code for f in found):
+        found.extend(_other_uncleared(t, optimizer))
     if rec.inference_in_train_mode:
         found.append(Finding(
             cause="train-mode-at-inference", code=PredictsInTrainMode.code, severity="error", confidence=0.93,
@@ -379,6 +383,50 @@ def _orphans(rec, t: TorchCapture) -> list:
         return []
     held = _held(*t.optimizers.values())
     return [(n, p) for n, p in unchanged if p.requires_grad and p.grad is not None and id(p) not in held]
+
+
+def _other_uncleared(t: TorchCapture, optimizer) -> list[Finding]:
+    """RUN002 for the script's other optimizers: one per part of the network (an encoder's and
+    a head's), where the loop clears only one of them. Each step of the uncleared one applies
+    the sum of every gradient since the start, and the part it moves feeds this model."""
+    found = []
+    for other in t.optimizers.values():
+        steps = t.steps_by.get(id(other), 0)
+        uncleared = t.uncleared_steps.get(id(other), 0)
+        if other is optimizer or steps < 2 or uncleared < max(2, UNCLEARED_SHARE * (steps - 1)):
+            continue
+        size = sum(p.numel() for g in other.param_groups for p in g["params"])
+        found.append(Finding(
+            cause="gradient-accumulation", code=ZeroGradMissing.code, severity="error", confidence=0.95,
+            message=(f"The script steps a second optimizer ({type(other).__name__} over {size} values) {steps} "
+                     f"times, and {uncleared} of its steps after the first found the gradients of the step "
+                     "before still in place: the loop clears another optimizer's gradients but not this one's. "
+                     "Its parameters took the sum of every gradient since the start at each step."),
+            evidence={"optimizer_steps": steps, "uncleared_steps": uncleared, "other_optimizer": type(other).__name__,
+                      "other_optimizer_values": size},
+            fix="Clear the gradients of every optimizer before each backward pass (or build one optimizer over "
+                "all the parameters).",
+            fix_code="for opt in (opt_encoder, opt_head):\n    opt.zero_grad()"))
+    return found
+
+
+ZERO_GRADIENT_EXPLAINED = 0.8  # RUN005's confidence when constant outputs explain its zero gradients
+
+
+def _defer_zero_gradient(d: Diagnosis) -> None:
+    """RUN005 found every gradient zero; when the model's outputs are also identical for every
+    input, the gradient died at the output (softmax over one unit, a dead or saturated network):
+    the weights not moving is the symptom, and the finding that names the output's fault
+    (at 0.85 or more) ranks above it."""
+    given = ((d.details or {}).get("predictions") or {}).get("given") or {}
+    if not given.get("all_outputs_equal"):
+        return
+    for f in d.findings:
+        if f.code == WeightsNeverChanged.code and (f.evidence or {}).get("reason") == "zero-gradient":
+            f.confidence = min(f.confidence, ZERO_GRADIENT_EXPLAINED)
+            f.message += (" The model's outputs are identical for every input, so the gradient dies at the "
+                          "output: the findings on the output layer or the activations say why.")
+    d.findings.sort(key=lambda f: f.rank_key)
 
 
 def _why_unchanged(model, optimizer) -> dict:

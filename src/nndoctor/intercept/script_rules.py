@@ -54,7 +54,8 @@ class ZeroGradMissing(ScriptRule):
     optimizer or on any module, in order: a step is uncleared when no ``zero_grad()`` came
     since the optimizer's step before. Two or more steps with no ``zero_grad()`` at all, or
     uncleared steps making up half of the steps after the first (a clear once before the loop,
-    once per epoch, in a rare branch), is an error. Accumulating on purpose (step and clear
+    once per epoch, in a rare branch), is an error. The script's other optimizers are held to
+    the same count (one per part of the network, only one of them cleared). Accumulating on purpose (step and clear
     every k-th batch) clears before every step and is not flagged.
 
     ## Why is this bad?
@@ -223,7 +224,8 @@ class PredictionInputsShifted(ScriptRule):
     the same size reach half that share. The model's predicted class shares on the shifted
     inputs are set against its shares on training-scale validation data: a total variation of
     0.3 or more is an error (the predictions collapsed), less a warning; for regression an
-    error from a 3-std shift.
+    error from a 3-std shift. A model fed another module's outputs (``head(encoder(x))``) is
+    not judged: its inputs are features that moved while the encoder trained.
 
     ## Why is this bad?
     Without labels for those inputs no score shows the problem, but the network sees values it

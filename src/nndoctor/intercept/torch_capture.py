@@ -57,6 +57,7 @@ class TorchModelRecord:
     label_pairs: int = 0  # neighbouring training labels, in the order the loop fed them ...
     label_pairs_same: int = 0  # ... and those that share their label
     last_label: int | None = None
+    inputs_from_module: bool = False  # its inputs were another module's outputs (an encoder's): features, not data
 
     def snapshot(self) -> None:
         params = list(self.model.parameters())
@@ -388,6 +389,8 @@ class TorchCapture:
         if record is None:
             record = self.models[id(module)] = TorchModelRecord(model=module)
             record.snapshot()
+        if any(p[2] is inputs for p in self._pending):  # head(encoder(x)): the head's inputs move as the encoder trains
+            record.inputs_from_module = True
         self._settle()  # after the model is known: predictions made before its first loss count too
         record.loss = loss
         record.loss_calls += 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.stats import chi2_contingency
 
+from ...evidence.data import amount_like
 from .._base import Evidence, Rule, RuledOut, fmt_pct
 from .._measures import clearly_better, learned, score_of
 
@@ -26,6 +27,11 @@ def _missing_top_classes(ev: Evidence) -> list[int]:
         return []
     top = present[-1]
     return list(range(top + 1, len(counts))) if present == list(range(top + 1)) else []
+
+
+def _finite(targets) -> np.ndarray:
+    a = np.asarray(targets, dtype=np.float64).reshape(-1)
+    return a[np.isfinite(a)]
 
 
 def _class_shift(ev: Evidence) -> dict | None:
@@ -121,6 +127,9 @@ class SortedDataSplit(Rule):
     def check(self, ev: Evidence):
         if ev.task != "classification":
             return None
+        if ev.train.targets is not None and amount_like(_finite(ev.train.targets)):
+            return RuledOut("the targets are an amount (most values held by one or two samples), not classes "
+                            "whose shares could be compared (see wrong-loss-for-task)")
         shift = _class_shift(ev) if ev.val_source == "given" else None
         if self._shares_agree(shift) and self._sorted_training(ev) and IN_ORDER in ev.controls:
             return self._sorted_batches(ev)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...evidence.data import MAX_CLASSES, class_indices
+from ...evidence.data import MAX_CLASSES, amount_like, class_indices
 from .._base import Evidence, Rule, RuledOut, fmt_score
 from .._measures import CLEAR_MARGIN, learned, score_of
 from ._facts import (framework_error, learned_despite_it, loss_label, output_activation, shape_text,
@@ -21,7 +21,9 @@ class WrongLossForTask(Rule):
     ## What it does
     Reads the loss and the training targets before any training. A classification loss
     (cross-entropy, `NLLLoss`) on targets that are not whole numbers is flagged, except
-    binary cross-entropy on soft labels in [0, 1]. A regression loss (MSE, MAE, Huber) is
+    binary cross-entropy on soft labels in [0, 1]; so are whole numbers that read as an amount:
+    over 20 distinct values, the median one held by at most 2 training samples (a score or a
+    count, each value a "class" with one or two examples). A regression loss (MSE, MAE, Huber) is
     flagged when the targets are class labels (whole numbers with at most max(20, units)
     values, one per sample) and the output layer has several units, or when the output layer
     ends in softmax (a classification set-up). Targets that are exactly 0..K-1 (K >= 3)
@@ -80,6 +82,8 @@ class WrongLossForTask(Rule):
         if len(shape) == 1 and shape[0] > 1:
             return RuledOut(f"the targets have one column per class {shape_text(shape)}, as {label} accepts")
         values = _finite(ev.train.targets)
+        if ev.train.integer_targets and values.size and amount_like(values):
+            return self._amount_as_classes(ev, values, label)
         if ev.train.integer_targets or values.size == 0:
             return RuledOut(f"the targets are whole numbers (class indices), as {label} expects")
         lo, hi = value_range(values)
@@ -109,6 +113,28 @@ class WrongLossForTask(Rule):
             "target really is a class, encode it as integer labels 0..C-1 first.",
             'model.compile(loss="mse", optimizer=...)  # output layer keras.layers.Dense(1)' if keras
             else "loss = nn.MSELoss()  # output nn.Linear(hidden, 1), targets y.reshape(-1, 1)")
+
+    def _amount_as_classes(self, ev: Evidence, values: np.ndarray, label: str):
+        """Whole numbers with hundreds of values, most held by one or two samples: a score or a
+        count read as class indices (diabetes progression 25..346 into 347 softmax units)."""
+        distinct, counts = np.unique(values, return_counts=True)
+        lo, hi = value_range(values)
+        evidence = {"kind": "amount-as-class-indices", "loss": label, "n_targets": int(values.size),
+                    "distinct_values": int(distinct.size), "target_range": [lo, hi],
+                    "median_samples_per_value": float(np.median(counts)), "output_units": ev.model.output_units,
+                    "framework_error": framework_error(ev)}
+        message = (f"The loss {label} is a classification loss, but the {values.size} training targets read as an "
+                   f"amount, not as classes: {distinct.size} distinct whole numbers from {lo:.4g} to {hi:.4g}, the "
+                   f"median value held by {evidence['median_samples_per_value']:g} sample(s). Each value becomes a "
+                   "class of its own, with one or two examples to learn it from, and a prediction one unit off "
+                   "counts as wholly wrong." + _outcome(ev, evidence))
+        keras = ev.framework == "keras"
+        return self.finding(
+            "error", 0.95, message, evidence,
+            "Treat the target as a number: a regression loss (MSE) with one linear output unit (standardize "
+            "the target); if it really is a category, group the values into a few classes 0..C-1 first.",
+            'model.compile(loss="mse", optimizer=...)  # output layer keras.layers.Dense(1)' if keras
+            else "loss = nn.MSELoss()  # output nn.Linear(hidden, 1), targets y.float().reshape(-1, 1)")
 
     def _class_labels(self, ev: Evidence):
         units, label = ev.model.output_units, loss_label(ev)
