@@ -103,3 +103,74 @@ def test_the_watchers_leave_torch_as_it_was(tmp_path):
     t = torch.ones(2)
     t.data = torch.zeros(2)  # the .data setter still works
     assert t.sum().item() == 0
+
+
+@pytest.mark.parametrize("squeeze", [False, True])
+def test_a_hand_written_loss_is_seen_through_its_subtraction(tmp_path, squeeze):
+    """No loss module: ``torch.sqrt(torch.mean((pred - y) ** 2))``. The target the script
+    subtracted from the model's output, then backward(), make the training batch (MSE stands in
+    for the loss). The faulty form subtracts (N,) targets from (N, 1) outputs: shape-broadcast."""
+    from nndoctor.intercept.script import diagnose_recorded
+
+    script = tmp_path / "rmse.py"
+    pred = "model(x[i:i + 32]).squeeze(1)" if squeeze else "model(x[i:i + 32])"
+    script.write_text(textwrap.dedent(f"""
+        import torch
+        from torch import nn
+        torch.manual_seed(0)
+        x = torch.randn(256, 3)
+        y = x @ torch.tensor([1.0, -2.0, 0.5]) + 0.1 * torch.randn(256)
+        model = nn.Sequential(nn.Linear(3, 16), nn.ReLU(), nn.Linear(16, 1))
+        opt = torch.optim.Adam(model.parameters(), lr=1e-2)
+        def rmse_loss(pred, target):
+            return torch.sqrt(torch.mean((pred - target) ** 2) + 1e-8)
+        for epoch in range(10):
+            for i in range(0, 256, 32):
+                opt.zero_grad()
+                loss = rmse_loss({pred}, y[i:i + 32])
+                loss.backward()
+                opt.step()
+    """))
+    with ScriptRecorder() as recorder:
+        code, error = execute(str(script), [])
+    assert code == 0, error
+    (rec,) = recorder.torch.models.values()
+    x_train, y_train = rec.data()
+    # squeezed, the loss compared like shapes: kept as (N, 1) targets against the (N, 1) output
+    assert x_train.shape == (256, 3) and y_train.shape == ((256, 1) if squeeze else (256,))
+    assert rec.train_loss_calls == 80
+    ((_, d),) = diagnose_recorded(recorder, error, budget="quick", log=lambda line: None)
+    if squeeze:
+        assert "shape-broadcast" not in [f.cause for f in d.findings]
+    else:
+        assert d.primary_cause == "shape-broadcast", [(f.code, f.message[:120]) for f in d.findings]
+
+
+def test_a_loss_on_the_squeezed_output_is_no_shape_broadcast(tmp_path):
+    """The common binary set-up ``criterion(model(x).squeeze(1), y.float())``: the loss compares
+    (N,) with (N,); the copies compare the raw (N, 1) output, so the targets are kept (N, 1)."""
+    from nndoctor.intercept.script import diagnose_recorded
+
+    script = tmp_path / "binary.py"
+    script.write_text(textwrap.dedent("""
+        import torch
+        from torch import nn
+        torch.manual_seed(0)
+        x = torch.randn(300, 4)
+        y = (x[:, 0] + x[:, 1] > 0).long()
+        model = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 1))
+        opt = torch.optim.Adam(model.parameters(), lr=1e-2)
+        criterion = nn.BCEWithLogitsLoss()
+        for epoch in range(15):
+            for i in range(0, 300, 32):
+                opt.zero_grad()
+                criterion(model(x[i:i + 32]).squeeze(), y[i:i + 32].float()).backward()
+                opt.step()
+    """))
+    with ScriptRecorder() as recorder:
+        code, error = execute(str(script), [])
+    assert code == 0, error
+    (rec,) = recorder.torch.models.values()
+    assert rec.data()[1].shape == (300, 1)  # the last batch of 12 too
+    ((_, d),) = diagnose_recorded(recorder, error, budget="quick", log=lambda line: None)
+    assert "shape-broadcast" not in [f.cause for f in d.findings] and d.verdict == "healthy", d.findings

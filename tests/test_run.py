@@ -793,3 +793,44 @@ def test_weights_frozen_by_a_softmax_over_one_unit_name_the_output(tmp_path, act
         assert run005[0].evidence["reason"] == "zero-gradient"
     else:
         assert not run005
+
+
+@pytest.mark.parametrize("lr", [1.0, 1e-2])
+def test_a_swinging_classifier_that_trails_a_simple_model_is_lr_too_high(tmp_path, lr):
+    """Adam at lr 1.0 on two moons: the loss swings, lr/10 calms it, and the accuracy holds
+    still, so the swing alone is a remark. Gradient boosting reaches 10+ points more on the
+    script's own test set: the swinging costs accuracy, an error. The twin trains at 1e-2."""
+    script = tmp_path / "moons.py"
+    script.write_text(textwrap.dedent(f"""
+        import torch
+        from torch import nn
+        from sklearn.datasets import make_moons
+        from sklearn.model_selection import train_test_split
+        torch.manual_seed(10)
+        x, y = make_moons(800, noise=0.2, random_state=10)
+        x_train, x_test, y_train, y_test = train_test_split(x, y, test_size=0.25, random_state=10)
+        x_train, x_test = torch.tensor(x_train, dtype=torch.float32), torch.tensor(x_test, dtype=torch.float32)
+        y_train, y_test = torch.tensor(y_train), torch.tensor(y_test)
+        model = nn.Sequential(nn.Linear(2, 32), nn.ReLU(), nn.Linear(32, 32), nn.ReLU(), nn.Linear(32, 2))
+        opt = torch.optim.Adam(model.parameters(), lr={lr})
+        for epoch in range(40):
+            perm = torch.randperm(len(x_train))
+            for i in range(0, len(x_train), 32):
+                idx = perm[i:i + 32]
+                opt.zero_grad()
+                nn.functional.cross_entropy(model(x_train[idx]), y_train[idx]).backward()
+                opt.step()
+        model.eval()
+        with torch.no_grad():
+            accuracy = (model(x_test).argmax(1) == y_test).float().mean()
+    """))
+    with ScriptRecorder() as recorder:
+        code, error = execute(str(script), [])
+    assert code == 0, error
+    ((_, d),) = diagnose_recorded(recorder, error, log=lambda line: None)
+    found = [f for f in d.findings if f.cause == "lr-too-high"]
+    if lr == 1.0:
+        assert d.primary_cause == "lr-too-high", [(f.code, f.severity, f.message[:160]) for f in d.findings]
+        assert found[0].severity == "error" and found[0].evidence["baseline"] == "gradient_boosting"
+    else:
+        assert not [f for f in found if f.severity != "info"] and d.verdict == "healthy"

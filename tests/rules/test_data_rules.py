@@ -192,3 +192,26 @@ def test_a_class_with_a_handful_of_samples_is_too_little_data_however_well_it_va
         assert answer.cause == "too-little-data" and f"{smallest} in the smallest class" in answer.message
     else:
         assert isinstance(answer, RuledOut) and "generalizes" in answer.why
+
+
+@pytest.mark.parametrize("absent", [True, False])
+def test_a_class_missing_from_training_is_not_a_majority_collapse(absent):
+    """30 digits: class 1 has no training sample, class 7 one, class 5 six (6:1). Class 1 is
+    never predicted, accuracy 74% against a 20% majority: that is too little data, not a
+    collapse onto the majority. The faulty twin: class 1 had 1 training sample and is never
+    predicted, a minority the model gave up on, flagged although accuracy hides it."""
+    from types import SimpleNamespace
+
+    from nndoctor.rules.data.class_imbalance import ClassImbalance
+    from nndoctor.rules._base import RuledOut
+    counts = [3, 0 if absent else 1, 2, 2, 5, 6, 6, 1, 3, 2]
+    accuracy = SimpleNamespace(value=0.74, ci95=[0.70, 0.77], better_than_majority=True)
+    judged = SimpleNamespace(accuracy=accuracy, per_class_recall=[1.0, 0.0, 0.8, 0.7, 1.0, 0.9, 0.9, 0.6, 0.9, 0.7],
+                             predicted_histogram=[58, 0, 44, 37, 84, 56, 62, 30, 95, 34])
+    ev = SimpleNamespace(task="classification", framework="torch", judged=judged,
+                         train=SimpleNamespace(class_counts=counts, majority_share=0.2))
+    result = ClassImbalance().check(ev)
+    if absent:
+        assert isinstance(result, RuledOut)
+    else:
+        assert result.cause == "class-imbalance" and "hides it" in result.message

@@ -315,3 +315,38 @@ def test_torch_and_keras_profiles_count_recurrent_parameters():
     keras_profile = adapter_for(model).profile()
     assert [layer.params for layer in keras_profile.opaque_layers] == [4 * (4 * (1 + 4) + 4)]
     assert keras_profile.weighted_layers[0].params == 4 + 1
+
+
+@pytest.mark.parametrize("forced", [True, False])
+def test_batchnorm_forced_to_training_inside_call_is_train_mode_at_inference(forced):
+    """A subclassed Keras model whose call() passes training=True to its batch-norm layer: every
+    batch is normalized by its own statistics, so a sample predicted alone gets a meaningless
+    answer while large validation batches look fine. The twin passes the model's own flag.
+    (Also the copy of a subclassed model: rebuilt from its class and config.)"""
+    import keras
+
+    class Net(keras.Model):
+        def __init__(self, hidden=16, **kwargs):
+            super().__init__(**kwargs)
+            self.hidden, self.dense = hidden, keras.layers.Dense(hidden, activation="relu")
+            self.bn, self.out = keras.layers.BatchNormalization(), keras.layers.Dense(3)
+
+        def call(self, x, training=False):
+            return self.out(self.bn(self.dense(x), training=True if forced else training))
+
+        def get_config(self):
+            return {"hidden": self.hidden}
+
+    x_train, x_val, y_train, y_val = split(*blobs(150, n_classes=3, n_features=4, seed=1))
+    keras.utils.set_random_seed(0)
+    model = Net()
+    model.compile(optimizer=keras.optimizers.Adam(1e-2),
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model.fit(x_train, y_train, epochs=10, verbose=0)
+    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget=QUICK)
+    assert not [e for e in d.errors if "copy" in e["error"]], d.errors
+    if forced:
+        assert d.primary_cause == "train-mode-at-inference", [f.message for f in d.findings]
+        assert d.primary.evidence["where"] == "one sample at a time vs in a batch"
+    else:
+        assert "train-mode-at-inference" not in causes(d)

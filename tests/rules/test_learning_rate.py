@@ -122,3 +122,4 @@ def test_a_model_trained_at_a_sound_lr_is_not_lr_too_high(framework):
     assert d.details["fresh_start"] is False
     assert "lr-too-high" not in causes(d, ("error", "warning", "info"))
     assert any(r["cause"] == "lr-too-high" for r in d.ruled_out)
+

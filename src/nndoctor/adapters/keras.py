@@ -102,6 +102,19 @@ def _flat_layers(model) -> list:
     return out
 
 
+def _copy_architecture(model):
+    """A new model of the same architecture: `keras.models.clone_model`; for a subclassed
+    model whose class Keras cannot look up by name (defined in a script run as ``__main__``),
+    its own class rebuilt from its config."""
+    try:
+        return keras.models.clone_model(model)
+    except (TypeError, ValueError):
+        if type(model) in (keras.Sequential, keras.Model):  # nothing of the user's own to rebuild
+            raise
+        config = {k: v for k, v in model.get_config().items() if k not in ("name", "trainable", "dtype")}
+        return type(model).from_config(config)
+
+
 def _own_params(layer) -> int:
     """Parameters a leaf layer holds (0 when it is not built yet)."""
     try:
@@ -380,7 +393,7 @@ class KerasAdapter(Adapter):
 
     def _clone(self, spec: TrainSpec):
         try:
-            clone = keras.models.clone_model(self.model)
+            clone = _copy_architecture(self.model)
             if len(clone.weights) != len(self.model.weights):  # a subclassed model built lazily
                 clone(_as_input(spec.x[:1]), training=False)
             clone.set_weights(self.model.get_weights())

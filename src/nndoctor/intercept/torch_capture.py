@@ -166,6 +166,7 @@ class TorchCapture:
         self._pending_by_output: dict[int, tuple] = {}  # id(output) -> its _pending entry
         self._derived: dict[int, tuple] = {}  # id(tensor) -> (tensor, entry): predictions taken from a pending output
         self._compared: dict[int, np.ndarray] = {}  # id(pending output) -> the labels its predictions were compared with
+        self._subtracted: dict[int, tuple] = {}  # id(pending output) -> (its view, target) a hand-written loss subtracted
         self._handles: list = []
         self._patched: list = []
         self.torch = None
@@ -193,6 +194,7 @@ class TorchCapture:
                     capture.optimizers.setdefault(id(args[0]), args[0])
                 if counter != "backward_calls":
                     return original(*args, **kwargs)
+                capture._hand_written_losses()
                 try:
                     return original(*args, **kwargs)
                 except BaseException:
@@ -236,15 +238,31 @@ class TorchCapture:
                     capture._compared[id(derived[1][2])] = labels.detach().cpu().numpy()
                     return
 
-        def watch(owner, name, comparing=False, pick=None):
+        def subtract(a, b) -> None:
+            """``output - target`` (a hand-written loss) with gradients on: keep the target."""
+            for output, target in ((a, b), (b, a)):
+                entry = capture._pending_by_output.get(id(output))
+                if entry is None or entry[2] is not output:  # the output reshaped first (pred.squeeze(1))
+                    derived = capture._derived.get(id(output))
+                    entry = derived[1] if derived is not None and derived[0] is output else None
+                if entry is not None and capture._is_tensor(target) and target.ndim \
+                        and output.ndim and len(target) == len(output) and torch.is_grad_enabled() \
+                        and output.requires_grad and not target.requires_grad:
+                    capture._subtracted[id(entry[2])] = (output, target)
+                    return
+
+        def watch(owner, name, comparing=False, pick=None, subtracting=False):
             original = getattr(owner, name)
             owned = name in owner.__dict__
 
             def wrapper(*args, **kwargs):
                 result = original(*args, **kwargs)
-                if (capture._pending_by_output or capture._derived) and len(args) >= (2 if comparing else 1):
+                if (capture._pending_by_output or capture._derived) and len(args) >= (2 if comparing or subtracting
+                                                                                     else 1):
                     try:
-                        if comparing:
+                        if subtracting:
+                            subtract(args[0], args[1])
+                        elif comparing:
                             compare(args[0], args[1])
                         elif capture._is_tensor(args[0]):
                             derive(args[0], result if pick is None else pick(result))
@@ -270,6 +288,8 @@ class TorchCapture:
             watch(torch.Tensor, name)
         for name in ("__eq__", "eq"):
             watch(torch.Tensor, name, comparing=True)
+        for name in ("__sub__", "__rsub__", "sub"):
+            watch(torch.Tensor, name, subtracting=True)
         base = torch._C.TensorBase.data
 
         def data_get(tensor):
@@ -282,6 +302,20 @@ class TorchCapture:
             return result
         torch.Tensor.data = property(data_get, base.__set__, None, base.__doc__)
         self._patched.append((torch.Tensor, "data", INHERITED))
+
+    def _hand_written_losses(self) -> None:
+        """``backward()`` on a loss no loss module computed, after the script subtracted a target
+        from a model's pending output (``torch.sqrt(torch.mean((pred - y) ** 2))``): that pair is
+        a training batch, recorded as if ``nn.MSELoss`` had compared them (the copies train with
+        it; shapes are kept, so an (N, 1) - (N,) broadcast shows)."""
+        if not self._subtracted or not self.torch.is_grad_enabled():
+            return
+        for entry in list(self._pending):
+            pair = self._subtracted.pop(id(entry[2]), None)
+            if pair is not None:  # the loss's own view of the output (squeezed or not) against the target
+                self._pending = [p for p in self._pending if p is not entry] + [entry]  # a view resolves to the last
+                self._on_loss(self.torch.nn.MSELoss(), pair)
+        self._subtracted = {}
 
     def _patch_functional_loss(self, functional, name: str) -> None:
         """``F.cross_entropy(output, target, ...)`` and kin are seen as the loss module they
@@ -399,6 +433,12 @@ class TorchCapture:
             record.batch_size = int(inputs.shape[0])
         x = inputs.detach().cpu().numpy()
         y = target.detach().cpu().numpy()
+        raw = fed[2]
+        if prediction is not raw and prediction.numel() == raw.numel() == target.numel() \
+                and tuple(raw.shape) != tuple(target.shape):
+            # the loss saw a reshaped output (criterion(out.squeeze(1), y)): the same comparison as
+            # the raw (N, 1) output against (N, 1) targets, which is what the copies compute
+            y = y.reshape(tuple(raw.shape))
         if training:
             record.train_loss_calls += 1
             record.note_batch_labels(y)
@@ -419,6 +459,7 @@ class TorchCapture:
                 if labels is not None:
                     record.add(x, record.like_targets(labels), val=True)
         self._pending, self._pending_by_output, self._derived, self._compared = [], {}, {}, {}
+        self._subtracted = {}
 
 
 def class_labels(y: np.ndarray) -> np.ndarray | None:

@@ -36,6 +36,21 @@ def clearly_better(after: PredictionSummary | None, before: PredictionSummary | 
     return a - b >= margin_r2
 
 
+def baseline_beats(ev) -> tuple[str, float] | None:
+    """``(name, score)`` of the `simple_baseline` model when it beats the trained copy on the
+    validation data by `CLEAR_MARGIN`, beyond its own interval (accuracy): the data allow
+    clearly more than the network reaches. None otherwise (or when not run)."""
+    baseline = ev.experiments.get("simple_baseline") or {}
+    best, name = baseline.get("best_score"), baseline.get("best")
+    network = score_of(ev.trained_val, ev.task)
+    if best is None or network is None or not np.isfinite(network) or not np.isfinite(best):
+        return None
+    if ev.task == "classification":
+        low = ((baseline.get("models") or {}).get(name) or {}).get("ci95", [best])[0]
+        return (name, best) if best - network >= CLEAR_MARGIN[ev.task] and low > network else None
+    return (name, best) if best - network >= CLEAR_MARGIN[ev.task] else None
+
+
 def control_fixes(ev, name: str, *, must_learn: bool = True) -> bool:
     """The control run ``name`` stayed finite and scores clearly better than the recorded run
     (and, with ``must_learn``, better than predicting the majority class / R^2 above 0.3)."""

@@ -13,7 +13,8 @@ class ClassImbalance(Rule):
     ## What it does
     Measures the class counts of the training data. When the largest class outnumbers the
     smallest 4:1 or more, it looks at the predictions (of the model as given if it learned
-    anything, else of the trained copy): a minority class never predicted correctly (recall 0)
+    anything, else of the trained copy): a minority class (one with training samples; a class
+    absent from training is another cause) never predicted correctly (recall 0)
     or 95% of predictions in one class, with accuracy not significantly above the majority
     share, is a collapse to the majority.
 
@@ -48,7 +49,10 @@ class ClassImbalance(Rule):
             return RuledOut(f"classes are balanced enough: largest/smallest = {ratio:.1f}")
         judged = ev.judged
         acc = judged.accuracy
-        recalls = [r for r in (judged.per_class_recall or []) if r is not None]
+        # a class absent from training is never predicted whatever the balance (too-little-data,
+        # sorted-data-split): only the recalls of classes the model trained on count here
+        recalls = [r for k, r in enumerate(judged.per_class_recall or [])
+                   if r is not None and k < len(ev.train.class_counts) and ev.train.class_counts[k] > 0]
         hist = judged.predicted_histogram or []
         top_share = max(hist) / max(sum(hist), 1) if hist else 0.0
         collapsed = (recalls and min(recalls) == 0.0) or top_share >= 0.95
@@ -64,7 +68,8 @@ class ClassImbalance(Rule):
             f"{fmt_pct(ev.train.majority_share)}), and the predictions collapse onto the majority: "
             f"{fmt_pct(top_share)} of predictions in one class, smallest class recall "
             f"{fmt_pct(min(recalls) if recalls else None)}; accuracy {fmt_pct(acc.value if acc else None)}"
-            + (f" ({fmt_ci(acc.ci95)}) is no better than always predicting the majority." if acc else "."),
+            + ("." if acc is None else f" ({fmt_ci(acc.ci95)}) is no better than always predicting the majority."
+               if not acc.better_than_majority else f" ({fmt_ci(acc.ci95)}), above the majority share, hides it."),
             evidence,
             "Weight the loss by inverse class frequency, resample, or tune the decision threshold; "
             "report balanced accuracy.",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._base import Evidence, Rule, RuledOut, fmt_score
-from .._measures import clearly_better, learned, score_of
+from .._measures import baseline_beats, clearly_better, learned, score_of
 
 MAX_SCALE = 10.0  # largest max(|mean|, std) of a feature (standardized: 1, iris: 5.8, raw digits: 12.1)
 MAX_SPREAD = 100.0  # largest / smallest feature scale (standardized: 1, iris: 4.9, breast cancer: 2.3e5)
@@ -33,7 +33,9 @@ class UnscaledInputs(Rule):
     for the same steps on inputs standardized with the training statistics. Only if that run
     predicts clearly better (5 accuracy points beyond the interval, or R^2 +0.1) is the scale
     reported: a model that learns well from raw features is left alone. It is an error when
-    the copy on raw features does not learn at all, or standardizing gains 25 points / 0.4 R^2.
+    the copy on raw features does not learn at all, standardizing gains 25 points / 0.4 R^2, or
+    a simple model (`simple_baseline`, which standardizes) beats the copy by 10 points beyond
+    its interval.
     Features that all lie within unit scale (pixels divided by 255 or 16, min-max scaled
     columns) are not off scale however small some are: a nearly constant pixel is not a scale
     problem, and standardizing it only magnifies its noise.
@@ -123,7 +125,9 @@ class UnscaledInputs(Rule):
             return RuledOut(f"feature scales span {scales.min():.3g} to {scales.max():.4g}, but standardized "
                             f"inputs predict no clearly better: {fmt_score(std_score, ev.task)} vs "
                             f"{fmt_score(score, ev.task)} on raw inputs")
-        severe = not learned(ev.trained_val, ev.task) or clearly_better(
+        # a simple model clearly better on the same split: the raw scales hold the network back
+        # (a learning-rate symptom on such inputs comes from the scales, so this outranks it)
+        severe = not learned(ev.trained_val, ev.task) or baseline_beats(ev) is not None or clearly_better(
             control, ev.trained_val, ev.task, margin_acc=0.25, margin_r2=0.4)
         return self.finding(
             "error" if severe else "warning", 0.92 if severe else 0.75,

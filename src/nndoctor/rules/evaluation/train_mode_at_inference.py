@@ -8,6 +8,7 @@ from .._base import Evidence, Rule, RuledOut, fmt_score
 
 # batch-norm with the batch's own statistics this much better than with its running ones
 STATS_GAP = {"classification": 0.10, "regression": 0.2}
+ALONE_DIFF = 1e-3  # relative output difference, alone vs in a batch (float noise between batch sizes: ~1e-7)
 
 
 class TrainModeAtInference(Rule):
@@ -20,6 +21,10 @@ class TrainModeAtInference(Rule):
     (a torch model in the mode it was handed over in; Keras `model(x)` without a training flag),
     on a copy. Any difference means randomness survives at prediction time: dropout forced on
     (`F.dropout(x, training=True)`, `Dropout(...)(x, training=True)`) or `model.eval()` forgotten.
+
+    Samples predicted one at a time must get the answers they get within a batch (relative
+    difference under 1e-3): a model whose batch-norm runs in training mode inside its own
+    `call`/`forward` gives a lone sample garbage (an error).
 
     A model with batch-norm layers is also scored with those layers using the validation batch's
     own statistics: if that predicts 10 accuracy points (0.2 R^2) better than the running
@@ -65,6 +70,21 @@ class TrainModeAtInference(Rule):
                     "Make prediction deterministic: model.eval() before predicting (torch), dropout that "
                     "follows the mode, no training=True at inference (Keras).", fix_code,
                     confirmed_by=["predict_twice"])
+        alone = result.get("alone_vs_in_batch")
+        if alone is not None and alone["relative_diff"] > ALONE_DIFF:
+            return self.finding(
+                "error", 0.9,
+                f"In inference mode a sample predicted on its own gets another answer than the same sample "
+                f"predicted within a batch: over {result['alone_n']} samples the outputs differ by "
+                f"{alone['relative_diff']:.1%} on average and {1 - alone['argmax_agreement']:.0%} of the predicted "
+                "classes change. The model normalizes by the statistics of the batch it predicts (batch-norm "
+                "left in training mode, e.g. a layer called with training=True), so small batches and single "
+                "samples get meaningless predictions.",
+                {"n": result["alone_n"], "where": "one sample at a time vs in a batch", **alone},
+                "Let batch-norm follow the mode: call the layers with the model's own training flag "
+                "(never training=True), and model.eval() before predicting (torch).",
+                "x = self.bn1(x, training=training)" if ev.framework == "keras" else "model.eval()",
+                confirmed_by=["predict_twice"])
         running, batch = result.get("running_statistics_score"), result.get("batch_statistics_score")
         if running is not None and batch is not None and np.isfinite(batch) and (
                 not np.isfinite(running) or batch - running >= STATS_GAP[ev.task]):

@@ -6,7 +6,14 @@ import numpy as np
 
 from ...findings import Finding
 from .._base import Evidence, Rule, RuledOut, fmt_score
-from .._measures import clearly_better, curve_shape, learned, score_of, weight_scale
+from .._measures import (
+    baseline_beats,
+    clearly_better,
+    curve_shape,
+    learned,
+    score_of,
+    weight_scale,
+)
 
 OSCILLATION = 0.03  # detrended std of the tail / its mean (healthy runs: 0.1-3%, see docs)
 # ... and at least this share of the no-learning loss, so swings of a near-zero loss don't count
@@ -32,7 +39,9 @@ class LrTooHigh(Rule):
     learning rate is confirmed. When the predictions stay usable it is a warning, not an error
     (a regression's predictions jump with its loss), and for a classifier whose loss only
     oscillates and whose accuracy is no worse than the calmer run's, a remark (info): its
-    predicted classes hold still. A loss that diverged stays a warning.
+    predicted classes hold still, unless a simple model (`simple_baseline`) beats the network
+    by 10 points beyond its interval, which makes it an error. A loss that diverged stays a
+    warning.
 
     A model handed over already trained shows the LR in its weights instead: weights 10x or more
     the std of a standard init (saturated, overconfident outputs). Then a fresh standard init is
@@ -193,10 +202,15 @@ class LrTooHigh(Rule):
             return self.finding("warning", 0.25, what + f" But at lr {control.lr_used:g} the loss is no "
                                 f"calmer (tail mean {c_tail:.4g}): the learning rate is probably not the "
                                 "cause.", evidence, fix, fix_code)
-        harmful = not learned(ev.trained_val, ev.task) or clearly_better(
+        beaten = baseline_beats(ev)  # a simple model clearly better: the swinging costs accuracy
+        harmful = not learned(ev.trained_val, ev.task) or beaten is not None or clearly_better(
             ev.control_val.get(control_name), ev.trained_val, ev.task, 0.05, 0.05)
-        predictions = ("" if harmful else
-                       f" The predictions stay usable ({fmt_score(score_of(ev.trained_val, ev.task), ev.task)}), but they jump from step to step.")
+        network = fmt_score(score_of(ev.trained_val, ev.task), ev.task)
+        predictions = ("" if harmful else f" The predictions stay usable ({network}), but they jump from step to step.")
+        if beaten is not None:
+            evidence.update(baseline=beaten[0], baseline_score=beaten[1])
+            predictions = (f" A simple {beaten[0].replace('_', ' ')} reaches {fmt_score(beaten[1], ev.task)} on "
+                           f"the same validation data, the network {network}: the data allow clearly more.")
         # a classifier's loss can swing while its predicted classes hold still: when accuracy
         # is no worse than the calmer run's, the swing is a remark, not a problem
         quiet = ev.task == "classification" and symptoms["kind"] == "oscillation"
