@@ -22,7 +22,11 @@ class CapacityBottleneck(Rule):
     Any reasonable network memorizes 32 samples; if none of the three runs does, the network
     is held back. A hidden layer narrower than the number of classes (or of 1-2 units), or no
     hidden layer at all, names the bottleneck (error); without one the finding is a warning,
-    since optimisation or plumbing can block memorizing too.
+    since optimisation or plumbing can block memorizing too. A model as given that fits its
+    training data (90% accuracy, R^2 0.8) has shown it can memorize, whatever the copies do (they
+    train without the script's gradient clipping, for one): ruled out. Layers that hold
+    parameters nndoctor does not read (recurrent, embedding, custom) count as hidden layers of
+    unknown width, never as "no hidden layer".
     A dense layer that narrow, or a model with no hidden layer, is named even when 32 samples pass
     through it, if a simple model (logistic/ridge regression, gradient boosting) predicts the
     validation data clearly better than a trained copy (5 points, beyond the baseline's
@@ -67,9 +71,6 @@ class CapacityBottleneck(Rule):
         return {"overfit_small_batch"} if self._underfits(ev) else set()
 
     def check(self, ev: Evidence):
-        if _given_fits(ev):
-            return RuledOut(f"the model as given scores {fmt_score(score_of(ev.given_train, ev.task), ev.task)} "
-                            "on its training data: it can represent the mapping")
         hidden = ev.model.weighted_layers[:-1]
         if _linear_layers(ev):  # hidden layers without activation compose to one linear map
             hidden = []
@@ -84,6 +85,9 @@ class CapacityBottleneck(Rule):
                 ev, min(narrow_dense, key=lambda layer: layer.units or 0) if narrow_dense else None, need)
             if beaten is not None:
                 return beaten
+        if _given_fits(ev):
+            return RuledOut(f"the model as given scores {fmt_score(score_of(ev.given_train, ev.task), ev.task)} "
+                            "on its training data: it can represent the mapping")
         if not self._underfits(ev):
             return None
         result = ev.experiments.get("overfit_small_batch")
@@ -171,7 +175,9 @@ class CapacityBottleneck(Rule):
 
 
 def _given_fits(ev: Evidence) -> bool:
-    """The model as given fits its training data (90% accuracy, R^2 0.8): it has the capacity."""
+    """The model as given fits its training data (90% accuracy, R^2 0.8): it has the capacity
+    to memorize, which is what `overfit_small_batch` tests (a narrow layer that memorizes but
+    generalizes worse than a simple model is judged by the baseline path first)."""
     given = score_of(ev.given_train, ev.task)
     return given is not None and bool(np.isfinite(given)) and given >= FITS[ev.task]
 
