@@ -103,10 +103,11 @@ SPARSE_CLASS = 2  # a median of this many training samples per value: an amount,
 
 
 def amount_like(targets: np.ndarray) -> bool:
-    """Whole-number targets that read as an amount (a score, a count) rather than class labels:
+    """Whole-number targets (the finite ones) that read as an amount (a score, a count) rather than class labels:
     more than `MAX_CLASSES` distinct values, the median one held by at most `SPARSE_CLASS`
     samples. No classifier learns a class from one or two examples; a regression does."""
-    values, counts = np.unique(targets, return_counts=True)
+    flat = np.asarray(targets, dtype=np.float64).reshape(-1)
+    values, counts = np.unique(flat[np.isfinite(flat)], return_counts=True)
     return values.size > MAX_CLASSES and float(np.median(counts)) <= SPARSE_CLASS
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .torch_capture import MAX_SNAPSHOT  # the same limit for the weights copied when fit begins
+from .torch_capture import MAX_SNAPSHOT, new_rows  # the same snapshot limit and sample bookkeeping
 
 
 @dataclass
@@ -35,6 +35,12 @@ class KerasFitRecord:
     train_mode_calls: int = 0
     notes: list = field(default_factory=list)
     loop: CustomLoop | None = None  # a GradientTape loop's batches, when the script trains without fit
+
+    def snapshot(self) -> None:
+        """Keep the model's weights as training begins (a built model, within `MAX_SNAPSHOT`)."""
+        weights = self.model.get_weights() if self.model.built else None
+        if weights and sum(w.size for w in weights) <= MAX_SNAPSHOT:
+            self.initial_weights = weights
 
     def data(self):
         """``(x, y, validation_data)`` as the fit call used them, or None when they are not
@@ -98,10 +104,7 @@ class CustomLoop:
             return
         if training and self.batch_size is None:
             self.batch_size = len(x)
-        room = MAX_LOOP_SAMPLES - sum(len(a) for a in xs)
-        rows = np.ascontiguousarray(x.reshape(len(x), -1))
-        keep = [i for i, row in enumerate(rows) if hash(row.tobytes()) not in seen][:max(room, 0)]
-        seen.update(hash(rows[i].tobytes()) for i in keep)
+        keep = new_rows(x, seen, MAX_LOOP_SAMPLES - sum(len(a) for a in xs))
         if keep:
             xs.append(x[keep])
             ys.append(y[keep])
@@ -199,10 +202,8 @@ class KerasCapture:
                 record.validation_split = a.get("validation_split") or 0.0
                 record.batch_size, record.epochs = a.get("batch_size"), a.get("epochs")
                 record.fit_calls += 1
-                if record.fit_calls == 1 and self.built:
-                    weights = self.get_weights()
-                    if weights and sum(w.size for w in weights) <= MAX_SNAPSHOT:
-                        record.initial_weights = weights
+                if record.fit_calls == 1:
+                    record.snapshot()
             except Exception:  # noqa: BLE001 - recording must never break the user's fit
                 pass
             capture._in_fit += 1
@@ -280,9 +281,7 @@ class KerasCapture:
                     x, y = _array(x), _array(y_true)
                     if x is not None and y is not None and x.dtype != object:
                         if training and record.initial_weights is None and not record.loop.steps:
-                            weights = model.get_weights()
-                            if weights and sum(w.size for w in weights) <= MAX_SNAPSHOT:
-                                record.initial_weights = weights
+                            record.snapshot()
                         record.loop.add(x, y, training)
                 except Exception:  # noqa: BLE001, S110 - recording must never break the user's loss
                     pass

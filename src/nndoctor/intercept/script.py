@@ -222,11 +222,12 @@ def diagnose_recorded(recorder: ScriptRecorder, error, *, budget=None, log=print
                         "or dict inputs): not captured"})))
             continue
         x, y, val = data
-        setup = {} if loop is None else {"loss": loop.loss, "optimizer": loop.optimizer}
+        if loop is None:
+            setup = {"batch_size": rec.batch_size or rec.dataset_batch_size()}
+        else:
+            setup = {"batch_size": loop.batch_size, "loss": loop.loss, "optimizer": loop.optimizer}
         run_one(label, "keras",
-                lambda: diagnose(rec.model, x, y, validation_data=val,
-                                 batch_size=rec.batch_size or rec.dataset_batch_size() if loop is None
-                                 else loop.batch_size, budget=budget, verbose=0, **setup), extra)
+                lambda: diagnose(rec.model, x, y, validation_data=val, budget=budget, verbose=0, **setup), extra)
         late(out[-1][1], lambda d: prediction_shift(x, rec.predictions, d),
              lambda d: dead_relu_at_start(d, keras_fractions(rec, x), "keras"))
     if not out:
@@ -320,7 +321,7 @@ def script_findings(t: TorchCapture, rec, optimizer=None) -> list[Finding]:
                       "optimizer_steps": 0},
             fix="Call optimizer.step() after loss.backward() in every training iteration.",
             fix_code="optimizer.zero_grad(); loss.backward(); optimizer.step()"))
-    if steps >= 2 and (zero_grads == 0 or uncleared >= max(2, UNCLEARED_SHARE * (steps - 1))):
+    if (steps >= 2 and zero_grads == 0) or _often_uncleared(steps, uncleared):
         how = ("zero_grad() was never called" if zero_grads == 0 else
                f"zero_grad() was called only {zero_grads} time(s): {uncleared} of the {steps - 1} steps after "
                "the first found the gradients of the step before still in place")
@@ -385,6 +386,11 @@ def _orphans(rec, t: TorchCapture) -> list:
     return [(n, p) for n, p in unchanged if p.requires_grad and p.grad is not None and id(p) not in held]
 
 
+def _often_uncleared(steps: int, uncleared: int) -> bool:
+    """Two or more steps, half of those after the first (and at least 2) on uncleared gradients."""
+    return steps >= 2 and uncleared >= max(2, UNCLEARED_SHARE * (steps - 1))
+
+
 def _other_uncleared(t: TorchCapture, optimizer) -> list[Finding]:
     """RUN002 for the script's other optimizers: one per part of the network (an encoder's and
     a head's), where the loop clears only one of them. Each step of the uncleared one applies
@@ -393,7 +399,7 @@ def _other_uncleared(t: TorchCapture, optimizer) -> list[Finding]:
     for other in t.optimizers.values():
         steps = t.steps_by.get(id(other), 0)
         uncleared = t.uncleared_steps.get(id(other), 0)
-        if other is optimizer or steps < 2 or uncleared < max(2, UNCLEARED_SHARE * (steps - 1)):
+        if other is optimizer or not _often_uncleared(steps, uncleared):
             continue
         size = sum(p.numel() for g in other.param_groups for p in g["params"])
         found.append(Finding(

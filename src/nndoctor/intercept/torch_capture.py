@@ -33,6 +33,20 @@ FUNCTIONAL_LOSSES = ("cross_entropy", "nll_loss", "binary_cross_entropy", "binar
 """``torch.nn.functional`` losses watched like loss modules."""
 
 
+def new_rows(x: np.ndarray, seen: set, room: int, known=frozenset()) -> list[int]:
+    """Indices of the rows of ``x`` whose content is in neither ``seen`` nor ``known``, at most
+    ``room`` of them; they are added to ``seen`` (a batch repeated every epoch is kept once)."""
+    keep = []
+    for i, row in enumerate(np.ascontiguousarray(x.reshape(len(x), -1))):
+        if len(keep) >= room:
+            break
+        key = hash(row.tobytes())
+        if key not in seen and key not in known:
+            seen.add(key)
+            keep.append(i)
+    return keep
+
+
 @dataclass
 class TorchModelRecord:
     """One top-level model the script trained (its output fed a loss module)."""
@@ -122,15 +136,8 @@ class TorchModelRecord:
         room = MAX_SAMPLES - self.n(val)
         if room <= 0 or len(x) != len(y):
             return
-        flat = np.ascontiguousarray(x.reshape(len(x), -1))
-        keep = []
-        for i, row in enumerate(flat):
-            key = hash(row.tobytes())
-            # a training sample judged again (train accuracy after each epoch) is no validation sample
-            if key not in seen and not (val and key in self.seen):
-                seen.add(key)
-                keep.append(i)
-        keep = keep[:room]
+        # a training sample judged again (train accuracy after each epoch) is no validation sample
+        keep = new_rows(x, seen, room, known=self.seen if val else frozenset())
         if keep:
             xs.append(x[keep])
             ys.append(y[keep])
@@ -221,12 +228,7 @@ class TorchCapture:
         capture = self
 
         def derive(source, result) -> None:
-            entry = capture._pending_by_output.get(id(source))
-            if entry is not None and entry[2] is not source:
-                entry = None
-            if entry is None:  # a prediction derived further (sigmoid(out) > 0.5)
-                derived = capture._derived.get(id(source))
-                entry = derived[1] if derived is not None and derived[0] is source else None
+            entry = capture._entry_of(source)
             if entry is not None and capture._is_tensor(result) and len(capture._derived) < MAX_DERIVED:
                 capture._derived[id(result)] = (result, entry)
 
@@ -241,10 +243,7 @@ class TorchCapture:
         def subtract(a, b) -> None:
             """``output - target`` (a hand-written loss) with gradients on: keep the target."""
             for output, target in ((a, b), (b, a)):
-                entry = capture._pending_by_output.get(id(output))
-                if entry is None or entry[2] is not output:  # the output reshaped first (pred.squeeze(1))
-                    derived = capture._derived.get(id(output))
-                    entry = derived[1] if derived is not None and derived[0] is output else None
+                entry = capture._entry_of(output)  # the output itself, or reshaped first (pred.squeeze(1))
                 if entry is not None and capture._is_tensor(target) and target.ndim \
                         and output.ndim and len(target) == len(output) and torch.is_grad_enabled() \
                         and output.requires_grad and not target.requires_grad:
@@ -303,6 +302,15 @@ class TorchCapture:
         torch.Tensor.data = property(data_get, base.__set__, None, base.__doc__)
         self._patched.append((torch.Tensor, "data", INHERITED))
 
+    def _entry_of(self, tensor):
+        """The pending forward whose output ``tensor`` is, or was derived from (argmax, squeeze,
+        sigmoid(out) > 0.5, ...); None for any other tensor. By identity: ids are reused."""
+        entry = self._pending_by_output.get(id(tensor))
+        if entry is not None and entry[2] is tensor:
+            return entry
+        derived = self._derived.get(id(tensor))
+        return derived[1] if derived is not None and derived[0] is tensor else None
+
     def _hand_written_losses(self) -> None:
         """``backward()`` on a loss no loss module computed, after the script subtracted a target
         from a model's pending output (``torch.sqrt(torch.mean((pred - y) ** 2))``): that pair is
@@ -313,8 +321,7 @@ class TorchCapture:
         for entry in list(self._pending):
             pair = self._subtracted.pop(id(entry[2]), None)
             if pair is not None:  # the loss's own view of the output (squeezed or not) against the target
-                self._pending = [p for p in self._pending if p is not entry] + [entry]  # a view resolves to the last
-                self._on_loss(self.torch.nn.MSELoss(), pair)
+                self._on_loss(self.torch.nn.MSELoss(), pair, fed=entry)
         self._subtracted = {}
 
     def _patch_functional_loss(self, functional, name: str) -> None:
@@ -402,14 +409,16 @@ class TorchCapture:
         return isinstance(value, self.torch.Tensor)
 
     # -- bookkeeping ------------------------------------------------------------------------
-    def _on_loss(self, loss, args):
+    def _on_loss(self, loss, args, fed=None):
+        """One loss call on (prediction, target); ``fed``: the pending forward it consumed, when
+        known (else found by identity, or the last one)."""
         self.loss_calls += 1
         self._depth = 0  # a forward that raised earlier never came back: start afresh
         if len(args) < 2 or not (self._is_tensor(args[0]) and self._is_tensor(args[1])):
             return
         prediction, target = args[0], args[1]
         self.last_loss_args = (tuple(prediction.shape), tuple(target.shape))
-        fed = next((p for p in reversed(self._pending) if p[2] is prediction), None)
+        fed = fed or next((p for p in reversed(self._pending) if p[2] is prediction), None)
         if fed is None and self._pending:  # a function between model and loss (e.g. F.softmax)
             fed = self._pending[-1]
         if fed is None:

@@ -29,11 +29,6 @@ def _missing_top_classes(ev: Evidence) -> list[int]:
     return list(range(top + 1, len(counts))) if present == list(range(top + 1)) else []
 
 
-def _finite(targets) -> np.ndarray:
-    a = np.asarray(targets, dtype=np.float64).reshape(-1)
-    return a[np.isfinite(a)]
-
-
 def _class_shift(ev: Evidence) -> dict | None:
     train, val = ev.train.class_counts, ev.val.class_counts
     if not train or not val or sum(val) == 0 or sum(train) == 0:
@@ -127,14 +122,15 @@ class SortedDataSplit(Rule):
     def check(self, ev: Evidence):
         if ev.task != "classification":
             return None
-        if ev.train.targets is not None and amount_like(_finite(ev.train.targets)):
+        if ev.train.targets is not None and amount_like(ev.train.targets):
             return RuledOut("the targets are an amount (most values held by one or two samples), not classes "
                             "whose shares could be compared (see wrong-loss-for-task)")
         shift = _class_shift(ev) if ev.val_source == "given" else None
         if self._shares_agree(shift) and self._sorted_training(ev) and IN_ORDER in ev.controls:
             return self._sorted_batches(ev)
-        if shift is None and _missing_top_classes(ev):  # validation given: its classes tell (above/below)
-            return self._classes_cut_off(ev, _missing_top_classes(ev))
+        missing = _missing_top_classes(ev) if shift is None else []  # validation given: its classes tell
+        if missing:
+            return self._classes_cut_off(ev, missing)
         if shift is None:
             return None
         tv, p = shift["total_variation"], shift["p_same_distribution"]
