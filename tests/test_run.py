@@ -834,3 +834,155 @@ def test_a_swinging_classifier_that_trails_a_simple_model_is_lr_too_high(tmp_pat
         assert found[0].severity == "error" and found[0].evidence["baseline"] == "gradient_boosting"
     else:
         assert not [f for f in found if f.severity != "info"] and d.verdict == "healthy"
+
+
+TF_FUNCTION_LOOP = """
+import numpy as np
+import keras
+import tensorflow as tf
+keras.utils.set_random_seed(0)
+rng = np.random.default_rng(0)
+x = rng.normal(size=(320, 4)).astype("float32")
+y = (x @ np.array([1.0, -2.0, 0.5, 1.5]) + 0.1 * rng.normal(size=320)).astype("float32")  # (N,)
+model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(16, activation="relu"), keras.layers.Dense(1)])
+optimizer = keras.optimizers.Adam(learning_rate=1e-2)
+data = tf.data.Dataset.from_tensor_slices((x[:256], y[:256])).batch(32)
+
+@tf.function
+def train_step(xb, yb):
+    with tf.GradientTape() as tape:
+        pred = model(xb, training=True)
+        loss = tf.reduce_mean(tf.square({target} - pred))
+    grads = tape.gradient(loss, model.trainable_variables)
+    optimizer.apply_gradients(zip(grads, model.trainable_variables))
+    return loss
+
+for epoch in range(15):
+    for xb, yb in data:
+        train_step(xb, yb)
+"""
+
+
+@pytest.mark.parametrize("target, broadcast", [("yb", True), ("tf.reshape(yb, (-1, 1))", False)])
+def test_a_tf_function_loop_with_a_hand_written_loss_is_seen(tmp_path, target, broadcast):
+    """A ``@tf.function`` step runs eagerly under `nndoctor run`, so its model calls show
+    values; the target subtracted from the output names the batch. (N,) - (N, 1) broadcasts:
+    RUN011, confirmed by the copy (trained with Keras's MSE, which matches the shapes)."""
+    import tensorflow as tf
+    original = tf.function
+    script = tmp_path / "loop.py"
+    script.write_text(TF_FUNCTION_LOOP.format(target=target))
+    with ScriptRecorder() as recorder:
+        code, error = execute(str(script), [])
+    assert code == 0, error
+    assert tf.function is original
+    ((record),) = [r for r in recorder.keras.fits.values() if r.loop is not None]
+    assert record.loop.steps == 15 * 8 and record.loop.data()[0].shape == (256, 4)
+    assert (record.loop.broadcast is not None) == broadcast
+    ((_, d),) = diagnose_recorded(recorder, error, budget="quick", log=lambda line: None)
+    codes = [f.code for f in d.findings]
+    if broadcast:
+        assert d.primary_cause == "shape-broadcast" and "RUN011" in codes, [f.message for f in d.findings]
+    else:
+        assert d.verdict == "healthy", [f.message for f in d.findings]
+
+
+KERAS_SCHEDULE = """
+import numpy as np
+import keras
+keras.utils.set_random_seed(0)
+rng = np.random.default_rng(0)
+centers = rng.normal(scale=2.0, size=(3, 4))
+y = np.repeat(np.arange(3), 100)
+x = (centers[y] + rng.normal(size=(300, 4))).astype("float32")
+order = rng.permutation(300)
+x, y = x[order], y[order]
+model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(16, activation="relu"),
+                          keras.layers.Dense(3, activation="softmax")])
+schedule = keras.optimizers.schedules.ExponentialDecay(0.01, decay_steps={decay_steps}, decay_rate=0.5)
+model.compile(optimizer=keras.optimizers.SGD(learning_rate=schedule), loss="sparse_categorical_crossentropy")
+model.fit(x[:240], y[:240], validation_data=(x[240:], y[240:]), epochs=20, batch_size=16, verbose=0)
+"""
+
+
+@pytest.mark.parametrize("decay_steps, collapsed", [(1, True), (150, False)])
+def test_a_keras_schedule_that_collapses_early_is_lr_too_low(tmp_path, decay_steps, collapsed):
+    """ExponentialDecay sized in steps where epochs were meant (decay_steps=1): the rate halves
+    every batch. The fit records the schedule at each of its 300 steps; RUN008 compares the
+    model with a copy trained at the peak rate."""
+    script = tmp_path / "schedule.py"
+    script.write_text(KERAS_SCHEDULE.format(decay_steps=decay_steps))
+    with ScriptRecorder() as recorder:
+        code, error = execute(str(script), [])
+    assert code == 0, error
+    (record,) = recorder.keras.fits.values()
+    assert len(record.lr_trace) == 20 * 15 and record.lr_trace[0] == pytest.approx(0.01)
+    ((_, d),) = diagnose_recorded(recorder, error, budget="quick", log=lambda line: None)
+    codes = [f.code for f in d.findings]
+    assert ("RUN008" in codes) == collapsed, [f.message for f in d.findings]
+    if collapsed:
+        assert d.primary_cause == "lr-too-low"
+
+
+def test_a_keras_learning_rate_callback_is_traced_per_epoch(tmp_path):
+    """A LearningRateScheduler logs its rate per epoch: the trace pairs it with the epoch's loss."""
+    script = tmp_path / "callback.py"
+    script.write_text(KERAS_SCHEDULE.format(decay_steps=1).replace(
+        "verbose=0)", "verbose=0, callbacks=[keras.callbacks.LearningRateScheduler(lambda e: 1e-3 * 2 ** e)])")
+        .replace("learning_rate=schedule", "learning_rate=0.001"))
+    with ScriptRecorder() as recorder:
+        code, error = execute(str(script), [])
+    assert code == 0, error
+    (record,) = recorder.keras.fits.values()
+    assert record.epoch_lr == pytest.approx([1e-3 * 2 ** e for e in range(20)], rel=1e-4)
+    assert len(record.epoch_loss) == 20 and len(record.lr_trace) == 20 * 15
+
+
+UNCAPPED_WARMUP = """
+import torch
+from torch import nn
+from torch.utils.data import DataLoader, TensorDataset
+from sklearn.datasets import load_digits
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
+torch.manual_seed(0)
+x, y = load_digits(return_X_y=True)
+x_train, x_test, y_train, y_test = train_test_split(x, y, test_size=0.25, random_state=0, stratify=y)
+scaler = StandardScaler().fit(x_train)
+x_train = torch.tensor(scaler.transform(x_train), dtype=torch.float32)
+x_test = torch.tensor(scaler.transform(x_test), dtype=torch.float32)
+y_train, y_test = torch.tensor(y_train), torch.tensor(y_test)
+loader = DataLoader(TensorDataset(x_train, y_train), batch_size=32, shuffle=True)
+model = nn.Sequential(nn.Linear(64, 128), nn.ReLU(), nn.Linear(128, 64), nn.ReLU(), nn.Linear(64, 10))
+optimizer = torch.optim.SGD(model.parameters(), lr=0.02, momentum=0.9)
+scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_lambda=lambda step: {factor})
+for epoch in range(20):
+    model.train()
+    for xb, yb in loader:
+        optimizer.zero_grad()
+        nn.functional.cross_entropy(model(xb), yb).backward()
+        optimizer.step()
+        scheduler.step()
+    model.eval()
+    with torch.no_grad():
+        accuracy = (model(x_test).argmax(1) == y_test).float().mean().item()
+"""
+
+
+@pytest.mark.parametrize("factor, broke", [("(step + 1) / 20", True), ("min(1.0, (step + 1) / 20)", False)])
+def test_a_warm_up_never_capped_is_lr_too_high(tmp_path, factor, broke):
+    """A per-batch warm-up never capped at 1: the rate ends at 43x its target (SGD with momentum),
+    the weights at ~30x a standard init, the ReLUs dead. From a fresh init a tenth of the final
+    rate still grows the weights, yet learns where the final rate learns nothing: LR001 names
+    the learning rate (it had named the dead units). The capped twin is healthy."""
+    script = tmp_path / "warmup.py"
+    script.write_text(UNCAPPED_WARMUP.format(factor=factor))
+    with ScriptRecorder() as recorder:
+        code, error = execute(str(script), [])
+    assert code == 0, error
+    ((_, d),) = diagnose_recorded(recorder, error, log=lambda line: None)
+    if broke:
+        assert d.primary_cause == "lr-too-high" and d.primary.code == "LR001", [f.message for f in d.findings]
+        assert d.primary.evidence["kind"] == "oversized-weights"
+    else:
+        assert d.verdict == "healthy", [f.message for f in d.findings]

@@ -50,7 +50,7 @@ EARLY = [  # (path from the repository root, true cause, first answer)
     ("benchmarks/user_scripts/cases/torch_iris_healthy.py", "healthy", "healthy"),
 ]
 
-HELD_OUT = [  # rounds 3-10: written after the rules before them, answered before any change made for them
+HELD_OUT = [  # rounds 3-11: written after the rules before them, answered before any change made for them
     ("benchmarks/user_scripts/cases/torch_detach_outputs.py", "parameters-not-updating", "no-signal"),
     ("benchmarks/user_scripts/cases/torch_optimizer_of_other_model.py", "parameters-not-updating",
      "parameters-not-updating"),
@@ -187,6 +187,55 @@ HELD_OUT = [  # rounds 3-10: written after the rules before them, answered befor
      "inconclusive"),  # subclassed model not copied
     ("benchmarks/user_scripts/cases/keras_overlapping_moons_early_stopping_healthy.py", "healthy", "healthy"),
     ("benchmarks/user_scripts/cases/keras_wine_dropout_l2_train_acc_below_val_healthy.py", "healthy", "healthy"),
+    # round 11 (session 8): by helpers who never read the code, answered before any change made for them
+    ("benchmarks/user_scripts/cases/torch_churn_class_weights_inverted_counts.py", "class-imbalance",
+     "class-imbalance"),
+    ("benchmarks/user_scripts/cases/torch_digits_concatdataset_per_class_subset_range_split.py", "sorted-data-split",
+     "sorted-data-split"),
+    ("benchmarks/user_scripts/cases/torch_breast_cancer_dataframe_sorted_labels_from_bunch.py", "no-signal",
+     "no-signal"),
+    ("benchmarks/user_scripts/cases/torch_store_embedding_labelencoder_refit_on_new_week.py", "preprocessing-mismatch",
+     "healthy"),  # a two-input model (embedding ids + features): not diagnosed
+    ("benchmarks/user_scripts/cases/torch_digits_functional_dropout_ignores_eval.py", "train-mode-at-inference",
+     "train-mode-at-inference"),
+    ("benchmarks/user_scripts/cases/torch_circles_hidden_blocks_in_python_list.py", "parameters-not-updating",
+     "capacity-bottleneck"),
+    ("benchmarks/user_scripts/cases/torch_digits_lambdalr_linear_warmup_never_capped.py", "lr-too-high",
+     "dead-relu"),
+    ("benchmarks/user_scripts/cases/torch_iris_nllloss_on_raw_logits.py", "output-activation-mismatch",
+     "output-activation-mismatch"),
+    ("benchmarks/user_scripts/cases/torch_churn_class_weights_inverse_frequency_healthy.py", "healthy",
+     "undertrained"),
+    ("benchmarks/user_scripts/cases/torch_store_embedding_labelencoder_fit_once_healthy.py", "healthy",
+     "inconclusive"),  # a two-input model: not diagnosed
+    ("benchmarks/user_scripts/cases/torch_digits_functional_dropout_training_flag_healthy.py", "healthy",
+     "healthy"),
+    ("benchmarks/user_scripts/cases/torch_circles_hidden_blocks_modulelist_healthy.py", "healthy",
+     "healthy"),
+    ("benchmarks/user_scripts/cases/keras_churn_stringlookup_adapted_on_new_data.py", "preprocessing-mismatch",
+     "healthy"),
+    ("benchmarks/user_scripts/cases/keras_gradienttape_regression_target_shape_broadcast.py", "shape-broadcast",
+     "inconclusive"),  # a @tf.function loop: nothing seen
+    ("benchmarks/user_scripts/cases/keras_wine_metrics_accuracy_class_instance.py", "wrong-metric",
+     "healthy"),
+    ("benchmarks/user_scripts/cases/keras_digits_lr_finder_scheduler_left_in.py", "lr-too-high",
+     "dead-relu"),
+    ("benchmarks/user_scripts/cases/keras_exponential_decay_steps_per_batch.py", "lr-too-low",
+     "healthy"),
+    ("benchmarks/user_scripts/cases/keras_custom_dense_layer_zeros_kernel.py", "symmetric-init",
+     "capacity-bottleneck"),
+    ("benchmarks/user_scripts/cases/keras_early_stopping_val_loss_mode_max.py", "undertrained",
+     "undertrained"),
+    ("benchmarks/user_scripts/cases/keras_wine_train_test_split_shuffle_false.py", "sorted-data-split",
+     "sorted-data-split"),
+    ("benchmarks/user_scripts/cases/keras_churn_stringlookup_adapted_once_healthy.py", "healthy",
+     "healthy"),
+    ("benchmarks/user_scripts/cases/keras_gradienttape_regression_target_reshaped_healthy.py", "healthy",
+     "inconclusive"),  # a @tf.function loop: nothing seen
+    ("benchmarks/user_scripts/cases/keras_exponential_decay_steps_per_epoch_healthy.py", "healthy",
+     "healthy"),
+    ("benchmarks/user_scripts/cases/keras_wine_train_test_split_stratified_healthy.py", "healthy",
+     "healthy"),
 ]
 
 CASES = EARLY + HELD_OUT

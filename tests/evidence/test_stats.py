@@ -25,3 +25,32 @@ def test_majority_rate_test_catches_a_constant_predictor():
     report = accuracy_report(y, np.zeros(100, int), n_classes=2)
     assert report.value == 0.9 and report.majority == 0.9
     assert report.better_than_chance and not report.better_than_majority
+
+
+def _summary(y, pred, n_classes=2):
+    from nndoctor.evidence.outputs import summarize_predictions
+    outputs = np.eye(n_classes)[pred] * 4.0  # logits whose argmax is ``pred``
+    return summarize_predictions(outputs, y, task="classification", n_classes=n_classes, output_activation="linear",
+                                 loss_name="sparse_categorical_crossentropy", labels=y)
+
+
+def test_balanced_accuracy_tells_a_class_weighted_model_from_a_constant_one():
+    """95:5 labels. A model trained with class weights trades majority accuracy for minority
+    recall: 90% accuracy (under the 95% majority share) yet balanced accuracy 0.85 (1/2 for
+    anything that learned nothing). A constant prediction, and a random one, stay unlearned."""
+    rng = np.random.default_rng(0)
+    y = np.r_[np.zeros(570, int), np.ones(30, int)]
+    weighted = y.copy()
+    weighted[rng.choice(570, 51, replace=False)] = 1  # 91% recall on the majority
+    weighted[570 + rng.choice(30, 6, replace=False)] = 0  # 80% on the minority
+    learned = _summary(y, weighted)
+    assert learned.accuracy.value < learned.accuracy.majority and not learned.accuracy.better_than_majority
+    assert learned.balanced_accuracy == pytest.approx((519 / 570 + 24 / 30) / 2)
+    assert learned.learned_something
+    assert not _summary(y, np.zeros(600, int)).learned_something
+    assert not _summary(y, rng.integers(0, 2, 600)).learned_something
+
+
+def test_balanced_accuracy_needs_two_classes_present():
+    summary = _summary(np.zeros(50, int), np.zeros(50, int))
+    assert summary.balanced_accuracy is None and not summary.learned_something

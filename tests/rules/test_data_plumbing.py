@@ -23,8 +23,10 @@ COVERAGE = {
                           "test_data_plumbing::test_a_model_trained_on_offset_targets_is_unscaled_targets"],
                          ["test_data_plumbing::test_scaled_or_learnable_targets_are_not_flagged"]),
     "preprocessing-mismatch": (["test_data_plumbing::test_scaler_not_applied_to_validation_is_mismatch",
-                                "test_data_plumbing::test_validation_columns_in_another_order_are_mismatch"],
-                               ["test_data_plumbing::test_scaler_applied_to_both_is_not_mismatch"]),
+                                "test_data_plumbing::test_validation_columns_in_another_order_are_mismatch",
+                                "test_data_plumbing::test_an_encoder_refitted_on_validation_data_is_mismatch"],
+                               ["test_data_plumbing::test_scaler_applied_to_both_is_not_mismatch",
+                                "test_data_plumbing::test_an_encoder_refitted_on_validation_data_is_mismatch"]),
     "sorted-data-split": (["test_data_plumbing::test_argsort_then_tail_split_is_sorted_data_split",
                            "test_data_plumbing::test_sorted_training_data_trained_in_order_is_sorted_data_split",
                            "test_data_plumbing::test_training_head_of_class_ordered_data_lacks_the_last_classes"],
@@ -201,6 +203,54 @@ def test_validation_columns_in_another_order_are_mismatch(framework):
     f = d.primary
     assert f.evidence["median_mean_shift_in_train_stds"] <= 1.0 and f.evidence["correlation_change"] >= 0.15
     assert "another order" in f.message
+
+
+PLANS = np.array(["basic", "plus", "family", "student", "business", "senior", "prepaid", "unlimited"])
+CHURN_RATE = np.array([0.85, 0.15, 0.1, 0.9, 0.2, 0.8, 0.95, 0.05])
+
+
+def _month(rng, n, popularity):
+    """A month of customers: a plan drawn by its popularity (its churn rate decides the label),
+    tenure and support calls."""
+    k = rng.choice(len(PLANS), size=n, p=popularity)
+    numeric = np.c_[rng.uniform(0, 6, n), rng.poisson(2, n)] / 5.0
+    return PLANS[k], numeric, (rng.random(n) < CHURN_RATE[k]).astype(int)
+
+
+def _one_hot(plan, numeric, order=None):
+    """Plans one-hot in ``order``; by default in order of frequency in this data, as an encoder
+    adapted on it orders them (StringLookup.adapt, value_counts)."""
+    if order is None:
+        values, counts = np.unique(plan, return_counts=True)
+        order = values[np.argsort(-counts, kind="stable")]
+    return np.hstack([(plan[:, None] == order[None, :]), numeric]).astype(np.float32), order
+
+
+@pytest.mark.parametrize("refit", [True, False])
+def test_an_encoder_refitted_on_validation_data_is_mismatch(framework, refit):
+    """The month to predict favours other plans. An encoder adapted anew on it orders the
+    one-hot columns by the new popularity: each column keeps about its share (the features
+    barely move), but now stands for another plan, and the model is wrong on 90% of the
+    customers, far below the 50% of guessing. Encoded with the training encoder, the same
+    month scores 90%: the popularity shift alone is not a fault."""
+    rng = np.random.default_rng(0)
+    popularity = np.array([0.30, 0.20, 0.15, 0.12, 0.09, 0.07, 0.05, 0.02])
+    plan, numeric, y_train = _month(rng, 3000, popularity)
+    x_train, order = _one_hot(plan, numeric)
+    plan, numeric, y_val = _month(rng, 1000, popularity[::-1])
+    x_val, _ = _one_hot(plan, numeric, None if refit else order)
+    model = mlp(framework, 10, 2, hidden=32)
+    kwargs = setup(framework, model, lr=1e-2)
+    train(framework, model, x_train, y_train, epochs=20, lr=1e-2)
+    d = _diagnose(model, x_train, y_train, x_val, y_val, epochs=10, **kwargs)
+    if refit:
+        assert d.primary_cause == "preprocessing-mismatch", d.findings
+        f = d.primary
+        assert f.severity == "error" and f.evidence["kind"] == "inverted"
+        assert f.evidence["val_balanced_accuracy"] < 0.2 and f.evidence["train_score"] > 0.8
+    else:
+        assert "preprocessing-mismatch" not in causes(d), d.findings
+        assert d.verdict == "healthy", d.findings
 
 
 def test_scaler_applied_to_both_is_not_mismatch(framework):

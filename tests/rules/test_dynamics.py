@@ -13,9 +13,11 @@ COVERAGE = {
     "parameters-not-updating": (
         [P + "test_frozen_model_is_parameters_not_updating",
          P + "test_zero_learning_rate_is_parameters_not_updating",
-         P + "test_optimizer_over_another_model_is_parameters_not_updating"],
+         P + "test_optimizer_over_another_model_is_parameters_not_updating",
+         P + "test_layers_in_a_plain_list_are_parameters_not_updating"],
         [P + "test_trainable_twin_is_not_flagged", P + "test_fine_tuned_head_is_not_flagged",
-         P + "test_a_model_that_fits_its_data_exactly_is_not_flagged"]),
+         P + "test_a_model_that_fits_its_data_exactly_is_not_flagged",
+         P + "test_layers_in_a_plain_list_are_parameters_not_updating"]),
     "exploding-gradients": (
         [P + "test_deep_net_with_large_init_has_exploding_gradients",
          P + "test_a_deep_net_trained_to_nan_is_exploding_gradients_when_clipping_fixes_a_fresh_copy",
@@ -351,3 +353,51 @@ def test_zero_bias_twin_is_not_dead_relu(framework):
     d = _diagnose(model, setup(framework, model, lr=1e-2))
     assert "dead-relu" not in causes(d, ("error", "warning", "info"))
     assert _ruled_out(d, "dead-relu")
+
+
+def _listed_mlp(container: str):
+    """Four tanh blocks held in ``container`` ("list" or "ModuleList") and a linear head."""
+    import torch
+    from torch import nn
+    torch.manual_seed(0)
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            blocks = [nn.Sequential(nn.Linear(2 if i == 0 else 16, 16), nn.Tanh()) for i in range(4)]
+            self.blocks = blocks if container == "list" else nn.ModuleList(blocks)
+            self.head = nn.Linear(16, 2)
+
+        def forward(self, x):
+            for block in self.blocks:
+                x = block(x)
+            return self.head(x)
+    return Net()
+
+
+@pytest.mark.parametrize("container", ["list", "ModuleList"])
+def test_layers_in_a_plain_list_are_parameters_not_updating(framework, container):
+    """``self.blocks = [...]``: model.parameters() leaves the blocks out, so the optimizer trains
+    the head alone on fixed random features; on circles that is not enough. GD006 trains a copy
+    with the blocks added (unfreeze) to confirm. The nn.ModuleList twin is healthy."""
+    if framework == "keras":
+        pytest.skip("Keras tracks the layers a model holds in lists: the fault is PyTorch's")
+    import torch
+    from sklearn.datasets import make_circles
+    x, y = make_circles(600, noise=0.08, factor=0.5, random_state=0)
+    x_train, x_val, y_train, y_val = split(x.astype(np.float32), y)
+    model = _listed_mlp(container)
+    before = [p.detach().clone() for p in model.blocks[0].parameters()]
+    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), loss=torch.nn.CrossEntropyLoss(),
+                 optimizer="sgd", lr=0.05, budget=QUICK, epochs=60)
+    assert all(torch.equal(a, b) for a, b in zip(before, model.blocks[0].parameters()))
+    if container == "list":
+        assert d.primary_cause == "parameters-not-updating", [f.message for f in d.findings]
+        finding = d.primary
+        assert finding.code == "GD006" and finding.severity == "error"
+        assert finding.evidence["unregistered_layers"] == [f"blocks[{i}]" for i in range(4)]
+        assert "unfreeze" in finding.confirmed_by
+        assert finding.evidence["registered_score"] > finding.evidence["recorded_score"] + 0.1
+    else:
+        assert not any(f.code == "GD006" for f in d.findings)
+        assert not any(r["rule"] == "GD006" for r in d.ruled_out)

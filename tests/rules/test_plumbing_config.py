@@ -41,8 +41,10 @@ COVERAGE = {
         ["test_plumbing_config::test_output_n1_against_target_n_is_shape_broadcast_in_torch_only",
          "test_plumbing_config::test_same_output_and_target_shapes_have_no_shape_broadcast"]),
     "wrong-metric": (
-        ["test_plumbing_config::test_accuracy_on_a_regression_is_wrong_metric"],
-        ["test_plumbing_config::test_regression_metrics_are_not_wrong_metric"]),
+        ["test_plumbing_config::test_accuracy_on_a_regression_is_wrong_metric",
+         "test_plumbing_config::test_exact_match_accuracy_on_a_classifier_is_wrong_metric"],
+        ["test_plumbing_config::test_regression_metrics_are_not_wrong_metric",
+         "test_plumbing_config::test_exact_match_accuracy_on_a_classifier_is_wrong_metric"]),
 }
 
 ACTIVATIONS = {"softmax", "sigmoid", "log_softmax", None}
@@ -574,6 +576,28 @@ def test_regression_metrics_are_not_wrong_metric(framework):
                   keras_loss="mse", metrics=["mae"])
     assert "wrong-metric" not in causes(d, ("error", "warning", "info"))
     assert _ruled_out(d, "wrong-metric") == (framework == "keras")
+
+
+@pytest.mark.parametrize("metric, flagged", [("Accuracy()", True), ("accuracy", False)])
+def test_exact_match_accuracy_on_a_classifier_is_wrong_metric(framework, metric, flagged):
+    """keras.metrics.Accuracy() (the class) compares raw softmax outputs with integer labels
+    for exact equality: ~0 on a classifier that is fine. The string resolves by shapes."""
+    if framework == "torch":
+        pytest.skip("torch models have no compiled metrics: wrong-metric is a Keras fault")
+    import keras
+    metrics = [keras.metrics.Accuracy()] if metric == "Accuracy()" else [metric]
+    x_train, x_val, y_train, y_val = _three_classes()
+    data = x_train, x_val, y_train[:, None], y_val[:, None]  # Accuracy() rejects (N,) labels outright
+    d = _diagnose("keras", _net("keras", 4, 3, "softmax"), data, keras_loss="sparse_categorical_crossentropy",
+                  metrics=metrics, fit_epochs=40)
+    assert ("wrong-metric" in causes(d, ("warning",))) == flagged, [f.message for f in d.findings]
+    if flagged:
+        finding = _finding(d, "wrong-metric")
+        assert finding.evidence["metric"] == "keras.metrics.Accuracy()"
+        assert finding.evidence["metric_value"] < 0.05 and finding.evidence["accuracy"] > 0.8
+        assert d.primary_cause == "wrong-metric"
+    else:
+        assert d.verdict == "healthy"
 
 
 def test_keras_profile_lists_compiled_metrics():

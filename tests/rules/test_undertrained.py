@@ -1,5 +1,7 @@
 """UT001: an untrained model must be named undertrained; a trained twin must not."""
 
+import numpy as np
+
 from nndoctor import diagnose
 
 from ..conftest import QUICK, blobs, causes, mlp, setup, split, train
@@ -51,3 +53,39 @@ def test_undertrained_that_three_seeds_do_not_replicate_is_demoted():
     assert (lucky.severity, lucky.confidence) == ("warning", 0.4) and "0.62, 0.47, 0.52" in lucky.message
     for kept in (finding(improved=True), finding(cause="lr-too-low")):
         assert not demote_if_training_did_not_replicate(kept) and kept.severity == "error"
+
+
+def _imbalanced():
+    from sklearn.datasets import make_classification
+    x, y = make_classification(n_samples=4000, n_features=12, n_informative=6, n_redundant=2, weights=[0.96, 0.04],
+                               class_sep=0.6, flip_y=0.01, random_state=3)
+    return split(x.astype("float32"), y)
+
+
+def test_a_class_weighted_model_below_the_majority_share_is_not_undertrained():
+    """Class weights buy minority recall with majority accuracy: the model scores under the
+    95% majority share, but its balanced accuracy shows it learned. Its untrained twin (the
+    same net and loss, never fitted) is undertrained."""
+    import torch
+    from torch import nn
+    x_train, x_val, y_train, y_val = _imbalanced()
+    counts = np.bincount(y_train)
+    loss = nn.CrossEntropyLoss(weight=torch.tensor(counts.sum() / (2 * counts), dtype=torch.float32))
+    for fitted in (True, False):
+        torch.manual_seed(0)
+        model = nn.Sequential(nn.Linear(12, 64), nn.ReLU(), nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 2))
+        if fitted:
+            opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+            xt, yt = torch.tensor(x_train), torch.tensor(y_train)
+            for _ in range(15):
+                for i in range(0, len(xt), 64):
+                    opt.zero_grad()
+                    loss(model(xt[i:i + 64]), yt[i:i + 64]).backward()
+                    opt.step()
+        d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), loss=loss, optimizer="adam",
+                     lr=1e-3, budget=QUICK)
+        if fitted:
+            assert d.metrics["val_accuracy"]["value"] < 0.96
+            assert "undertrained" not in causes(d, ("error", "warning")), [f.message for f in d.findings]
+        else:
+            assert d.primary_cause == "undertrained", [f.message for f in d.findings]

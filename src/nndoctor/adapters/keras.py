@@ -22,7 +22,7 @@ from keras import ops
 from keras.src.losses.losses import LossFunctionWrapper
 
 from ..evidence.data import decode_labels
-from ..evidence.model import LayerInfo, ModelProfile
+from ..evidence.model import EXACT_ACCURACY, LayerInfo, ModelProfile
 from ..evidence.run import RunRecord
 from ._base import (Adapter, TrainSpec, divergence_watch, probe_snapshot, scheduled_lr, score, standard_init,
                     stop_reason, update_ratio)
@@ -217,6 +217,9 @@ def _rng_kept(seed: int):
                 torch.cuda.set_rng_state_all(cuda_state)
 
 
+EXACT_ACCURACY_CLASS = "Accuracy"  # keras.metrics.Accuracy: named "accuracy", like the string
+
+
 def _compiled_metrics(model) -> list[str]:
     """Names of the metrics ``compile`` was given (``metrics`` and ``weighted_metrics``)."""
     if not getattr(model, "compiled", False):
@@ -230,10 +233,14 @@ def _compiled_metrics(model) -> list[str]:
                 add(item)
         elif isinstance(entry, dict) and "class_name" not in entry:  # per-output metrics
             add(list(entry.values()))
+        elif isinstance(entry, dict) and entry.get("class_name") == EXACT_ACCURACY_CLASS:
+            names.append(EXACT_ACCURACY)
         elif isinstance(entry, dict):  # a serialized Metric
             names.append(str(entry.get("config", {}).get("name") or _snake(entry["class_name"])))
         elif isinstance(entry, str):
             names.append(entry)
+        elif type(entry).__name__ == EXACT_ACCURACY_CLASS:
+            names.append(EXACT_ACCURACY)
         elif entry is not None:
             names.append(getattr(entry, "name", None) or getattr(entry, "__name__", type(entry).__name__))
 

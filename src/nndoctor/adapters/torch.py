@@ -233,7 +233,9 @@ class TorchAdapter(Adapter):
             lr=self.lr,
             has_dropout=any(layer.kind == "dropout" for layer in layers),
             has_batchnorm=any(layer.kind == "batchnorm" for layer in layers),
-            extra=self._trainable_extra(),
+            extra={**self._trainable_extra(),
+                   "unregistered_layers": [{"name": n, "params": sum(p.numel() for p in m.parameters())}
+                                           for n, m in _unregistered_modules(self.model)]},
         )
         return self._profile
 
@@ -435,7 +437,8 @@ class TorchAdapter(Adapter):
         for an optimizer instance, those it holds. If it holds none of them, it steps a
         stand-in tensor, as the user's steps parameters outside the model."""
         params = list(model.parameters())
-        if spec.unfreeze:
+        if spec.unfreeze:  # and the layers held in plain lists, which model.parameters() leaves out
+            params += [p for _, m in _unregistered_modules(model) for p in m.parameters()]
             for p in params:
                 p.requires_grad_(True)
             return params
@@ -505,6 +508,36 @@ WEIGHTED = (nn.Linear, nn.modules.conv._ConvNd)
 def _leaf_modules(model: nn.Module) -> list[tuple[str, nn.Module]]:
     """(display name, module) of every module without children, in registration order."""
     return [(name or type(m).__name__, m) for name, m in model.named_modules() if not list(m.children())]
+
+
+_MODULE_INTERNALS = frozenset(vars(nn.Module()))
+
+
+def _unregistered_modules(model: nn.Module) -> list[tuple[str, nn.Module]]:
+    """(name, module) of layers with parameters that the model keeps in a plain list, tuple or
+    dict attribute (``self.blocks = [nn.Linear(...), ...]``) instead of an ``nn.ModuleList`` /
+    ``nn.ModuleDict``: ``model.parameters()`` and ``state_dict()`` leave them out."""
+    registered = {id(p) for p in model.parameters()}
+    found, seen = [], set()
+
+    def visit(name: str, value, depth: int) -> None:
+        if isinstance(value, nn.Module):
+            own = [p for p in value.parameters() if id(p) not in registered]
+            if own and id(value) not in seen:
+                seen.add(id(value))
+                found.append((name, value))
+        elif depth < 2 and isinstance(value, (list, tuple)):
+            for i, item in enumerate(value):
+                visit(f"{name}[{i}]", item, depth + 1)
+        elif depth < 2 and isinstance(value, dict):
+            for key, item in value.items():
+                visit(f"{name}[{key!r}]", item, depth + 1)
+
+    for prefix, module in model.named_modules():
+        for attr, value in vars(module).items():
+            if attr not in _MODULE_INTERNALS and isinstance(value, (list, tuple, dict)):
+                visit(f"{prefix}.{attr}" if prefix else attr, value, 0)
+    return found
 
 
 def _kernel(module: nn.Module) -> np.ndarray:

@@ -30,6 +30,12 @@ class LayerInfo:
         return None if self.weight is None else int(self.weight.shape[0])
 
 
+# how `ModelProfile.extra["metrics"]` names keras.metrics.Accuracy(): the class is named
+# "accuracy" like the string, but counts exact equality of target and raw output (no argmax, no
+# threshold), so it is kept apart from the string, which Keras resolves by shapes
+EXACT_ACCURACY = "keras.metrics.Accuracy()"
+
+
 @dataclass
 class ModelProfile:
     """The structure and training set-up of a model.

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from scipy.stats import norm
+
 from .stats import AccuracyReport, accuracy_report
 
 
@@ -32,6 +34,9 @@ def to_probabilities(outputs: np.ndarray, output_activation: str | None, loss_na
         return e / e.sum(axis=1, keepdims=True)
 
 
+BALANCED_P = 0.01
+
+
 @dataclass
 class PredictionSummary:
     """What a set of predictions says about the model that made them."""
@@ -45,6 +50,18 @@ class PredictionSummary:
     loss: float | None = None
     r2: float | None = None
     rmse: float | None = None
+    balanced_accuracy: float | None = None  # mean recall over the classes present
+    p_balanced_vs_chance: float | None = None  # one-sided test of balanced accuracy > 1/k, k classes present
+
+    @property
+    def learned_something(self) -> bool:
+        """Better than a model that learned nothing: accuracy above the majority share (a
+        binomial test), or, where one class dominates and accuracy hides what the model does
+        for the others (class weights trade majority accuracy for minority recall), balanced
+        accuracy above 1/k (k classes present) at p < 0.01, which no constant prediction reaches."""
+        if self.accuracy is not None and self.accuracy.better_than_majority:
+            return True
+        return self.p_balanced_vs_chance is not None and self.p_balanced_vs_chance < BALANCED_P
 
     def to_dict(self) -> dict:
         return {
@@ -57,6 +74,7 @@ class PredictionSummary:
             "loss": self.loss,
             "r2": self.r2,
             "rmse": self.rmse,
+            "balanced_accuracy": self.balanced_accuracy,
         }
 
 
@@ -92,4 +110,22 @@ def summarize_predictions(outputs: np.ndarray, y: np.ndarray, *, task: str, n_cl
         p = np.clip(probs, 1e-12, 1.0)
         entropy = float(np.mean(-(p * np.log(p)).sum(axis=1)) / np.log(max(n_classes, 2)))
     acc = accuracy_report(labels[valid], pred[valid], n_classes, majority=majority)
-    return PredictionSummary(acc, hist, recall, entropy, all_equal, nonfinite, loss)
+    counts = [int(np.sum(valid & (labels == k))) for k in range(n_classes)]
+    balanced, z = balanced_accuracy_test(recall, counts)
+    return PredictionSummary(acc, hist, recall, entropy, all_equal, nonfinite, loss, balanced_accuracy=balanced,
+                             p_balanced_vs_chance=None if z is None else float(norm.sf(z)))
+
+
+def balanced_accuracy_test(recall: list[float | None], counts: list[int]):
+    """(balanced accuracy, its z-score against 1/k), over the k classes present; a normal
+    approximation whose per-class variances use (hits + 0.5) / (n + 1), so that a recall of 0
+    or 1 on few samples is not taken as certain. (None, None) with fewer than 2 classes present."""
+    present = [(r, n) for r, n in zip(recall, counts) if r is not None and n > 0]
+    if len(present) < 2:
+        return None, None
+    k = len(present)
+    value = float(np.mean([r for r, _ in present]))
+    shrunk = [(r * n + 0.5) / (n + 1) for r, n in present]
+    se = float(np.sqrt(sum(q * (1 - q) / n for q, (_, n) in zip(shrunk, present)))) / k
+    z = (value - 1.0 / k) / se if se > 0 else 0.0  # a constant prediction scores 1/k
+    return value, float(z)

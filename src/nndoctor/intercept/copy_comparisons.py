@@ -12,7 +12,7 @@ from ..result import Diagnosis
 from ..rules._base import fmt_pct
 from ..rules._measures import CLEAR_MARGIN
 from ..rules.data.sorted_data_split import SORTED_RUN
-from .script_rules import LRScheduleCollapse, OneClassBatches
+from .script_rules import LossBroadcast, LRScheduleCollapse, LRScheduleRise, OneClassBatches
 from .torch_capture import class_labels
 
 
@@ -127,3 +127,64 @@ def lr_schedule_collapse(trace: list | None, d: Diagnosis) -> Finding | None:
              "(step_size / T_max = epochs x batches per epoch) so the rate decays over the whole training."),
         fix_code="for epoch in range(epochs):\n    for xb, yb in loader: ...\n    scheduler.step()",
         confirmed_by=["recorded_run"])
+
+
+RISEN = 10.0  # the final rate over the rate of the epoch with the lowest loss ...
+CLIMBED = 2.0  # ... and the final loss over the lowest loss (or NaN)
+MIN_EPOCHS = 4
+
+
+def lr_schedule_rise(epoch_lr: list, epoch_loss: list) -> Finding | None:
+    """RUN010: the rate kept rising after the epoch with the lowest loss, to 10x or more, and
+    the loss climbed back to twice its lowest value or more (or NaN)."""
+    if len(epoch_lr) < MIN_EPOCHS or len(epoch_lr) != len(epoch_loss):
+        return None
+    rates, losses = np.asarray(epoch_lr, dtype=float), np.asarray(epoch_loss, dtype=float)
+    finite = np.isfinite(losses)
+    if not finite.any() or not np.all(np.isfinite(rates)) or rates.min() <= 0:
+        return None
+    best = int(np.nanargmin(np.where(finite, losses, np.nan)))
+    final, lowest = losses[-1], losses[best]
+    broke = not np.isfinite(final) or final >= CLIMBED * lowest
+    if not broke or rates[-1] < RISEN * rates[best]:
+        return None
+    undone = not np.isfinite(final) or final >= losses[0]
+    return Finding(
+        cause="lr-too-high", code=LRScheduleRise.code, severity="error" if undone else "warning",
+        confidence=0.9 if undone else 0.75,
+        message=(f"The learning-rate schedule kept raising the rate: {rates[best]:.3g} at epoch {best + 1}, "
+                 f"where the training loss was lowest ({lowest:.3g}), {rates[-1]:.3g} at the last of "
+                 f"{len(rates)} epochs ({rates[-1] / rates[best]:.3g}x), where the loss is {final:.3g}"
+                 + (" (back above the first epoch's)" if undone else "")
+                 + ": past its best rate every step overshoots, and the training it had done is undone."),
+        evidence={"best_epoch": best + 1, "lr_at_best": float(rates[best]), "final_lr": float(rates[-1]),
+                  "lowest_loss": float(lowest), "final_loss": float(final), "first_loss": float(losses[0]),
+                  "epochs": len(rates)},
+        fix=(f"Train at a constant or decaying rate near {rates[best]:.2g} (where the loss was lowest); remove a "
+             "range-test schedule from the real run, or cap the warm-up at its target rate."),
+        fix_code=f"model.compile(optimizer=keras.optimizers.Adam(learning_rate={rates[best]:.2g}), loss=...)",
+        confirmed_by=["recorded_run"])
+
+
+def loss_broadcast(shapes: tuple | None, d: Diagnosis) -> Finding | None:
+    """RUN011: a custom loop's hand-written loss broadcast an (N, 1) output against (N,)
+    targets; confirmed when the copy, trained with a loss that matches the shapes, scores
+    clearly better than the model the script trained."""
+    if shapes is None:
+        return None
+    (out_shape, y_shape), gap = shapes, copy_gap(d)
+    n = out_shape[0]
+    message = (f"The training loop's hand-written loss subtracts targets of shape {y_shape} from outputs of shape "
+               f"{out_shape}: they broadcast to ({n}, {n}), so every prediction is pulled toward every target "
+               "of its batch and the model learns the batch mean.")
+    if gap is not None:
+        message += (f" The model the script trained scores {_score(gap, 'given')} on validation data; a copy "
+                    f"trained with a loss that matches the shapes scores {_score(gap, 'copy')}.")
+    return Finding(
+        cause="shape-broadcast", code=LossBroadcast.code, severity="error" if gap is not None else "warning",
+        confidence=0.95 if gap is not None else 0.6, message=message,
+        evidence={"output_shape": list(out_shape), "target_shape": list(y_shape),
+                  **({"given_score": gap["given"], "copy_score": gap["copy"], "metric": gap["metric"]} if gap else {})},
+        fix="Give the output and the target the same shape before subtracting, or use keras.losses.MeanSquaredError().",
+        fix_code="loss = tf.reduce_mean(tf.square(yb - tf.squeeze(pred, axis=-1)))",
+        confirmed_by=["recorded_run"] if gap is not None else [])

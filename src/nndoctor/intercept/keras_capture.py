@@ -35,6 +35,35 @@ class KerasFitRecord:
     train_mode_calls: int = 0
     notes: list = field(default_factory=list)
     loop: CustomLoop | None = None  # a GradientTape loop's batches, when the script trains without fit
+    lr_trace: list = field(default_factory=list)  # the learning rate of every fit step (a schedule's)
+    epoch_lr: list = field(default_factory=list)  # per epoch of every fit: the rate, ...
+    epoch_loss: list = field(default_factory=list)  # ... and the training loss History logged
+
+    def trace_lr(self, history, first_step: int) -> None:
+        """Extend the per-step and per-epoch learning-rate traces with one fit call's: the rate
+        History logged per epoch (a LearningRateScheduler, ReduceLROnPlateau), else the
+        optimizer's LearningRateSchedule evaluated at each step the fit made."""
+        logs = getattr(history, "history", None) or {}
+        steps = int((getattr(history, "params", None) or {}).get("steps") or 0)
+        losses = [float(v) for v in logs.get("loss") or []]
+        rates = [float(v) for v in logs.get("learning_rate") or []]
+        optimizer = getattr(self.model, "optimizer", None)
+        last = _iterations(self.model)
+        if not rates or len(rates) != len(losses):
+            rates = []
+            schedule = getattr(optimizer, "_learning_rate", None)
+            if callable(schedule) and not hasattr(schedule, "assign") and last > first_step:
+                per_step = np.asarray(schedule(np.arange(first_step, last)), dtype=float).ravel()
+                if per_step.size == last - first_step:
+                    self.lr_trace.extend(per_step.tolist())
+                    if steps and losses:
+                        ends = np.minimum(np.arange(1, len(losses) + 1) * steps, per_step.size) - 1
+                        rates = per_step[ends].tolist()
+        elif steps:
+            self.lr_trace.extend(r for r in rates for _ in range(steps))
+        if rates and len(rates) == len(losses):
+            self.epoch_lr.extend(rates)
+            self.epoch_loss.extend(losses)
 
     def snapshot(self) -> None:
         """Keep the model's weights as training begins (a built model, within `MAX_SNAPSHOT`)."""
@@ -95,6 +124,7 @@ class CustomLoop:
     optimizer: object = None
     steps: int = 0
     batch_size: int | None = None
+    broadcast: tuple | None = None  # (output shape, target shape) a hand-written loss broadcast
     sets: dict = field(default_factory=lambda: {"train": ([], [], set()), "val": ([], [], set())})
 
     def add(self, x, y, training: bool) -> None:
@@ -207,8 +237,14 @@ class KerasCapture:
             except Exception:  # noqa: BLE001 - recording must never break the user's fit
                 pass
             capture._in_fit += 1
+            first_step = _iterations(self)
             try:
-                return original(self, *args, **kwargs)
+                history = original(self, *args, **kwargs)
+                try:
+                    capture.fits[id(self)].trace_lr(history, first_step)
+                except Exception:  # noqa: BLE001 - recording must never break the user's fit
+                    pass
+                return history
             except BaseException:
                 capture.raised_in_fit = True
                 raise
@@ -304,6 +340,8 @@ class KerasCapture:
                     record.loop.optimizer = self
             return original_apply(self, *args, **kwargs)
 
+        restore_tf = _eager_user_functions(keras, capture)
+
         for wrapper, wrapped in ((fit, original), (evaluate, original_eval), (predict, original_predict),
                                  (call, original_call), (apply, original_apply), (loss_call, original_loss)):
             wrapper.__wrapped__ = wrapped
@@ -328,6 +366,7 @@ class KerasCapture:
                 loss_cls.__call__ = original_loss
             else:
                 del loss_cls.__call__
+            restore_tf()
             capture._last_call = None
         self._restore = restore
 
@@ -343,3 +382,90 @@ def has_stochastic_layers(model) -> bool:
 
     names = (type(layer).__name__ for layer in _flat_layers(model))
     return any("Dropout" in name or "Noise" in name or name == "BatchNormalization" for name in names)
+
+
+def _iterations(model) -> int:
+    """The optimizer steps the model has taken so far (0 before its optimizer is built)."""
+    try:
+        return int(np.asarray(model.optimizer.iterations))
+    except Exception:  # noqa: BLE001 - no optimizer yet, or not built
+        return 0
+
+
+def _eager_user_functions(keras, capture):
+    """With the TensorFlow backend: ``tf.function`` leaves the script's own functions (defined
+    in ``__main__``) eager, so that a ``@tf.function`` training step shows its model calls, losses
+    and steps with values (traced, it would show symbolic tensors once); and a target subtracted
+    from the model's output in a hand-written loss (``tf.reduce_mean(tf.square(y - model(x)))``)
+    names a training batch, as a Keras ``Loss`` does, with MSE standing in for the loss.
+    Returns the function that undoes both."""
+    try:
+        if keras.backend.backend() != "tensorflow":
+            return lambda: None
+        import tensorflow as tf
+    except Exception:  # noqa: BLE001 - no TensorFlow: nothing to patch
+        return lambda: None
+    original_function = tf.function
+
+    def function(func=None, *args, **kwargs):
+        if func is None:
+            return lambda f: function(f, *args, **kwargs)
+        if getattr(func, "__module__", None) == "__main__":
+            return func
+        return original_function(func, *args, **kwargs)
+
+    function.__wrapped__ = original_function
+    tensor_cls = tf.Tensor
+    originals = {name: tensor_cls.__dict__.get(name) for name in ("__sub__", "__rsub__")}
+
+    def watched(name, method):
+        def sub(self, other):
+            _on_subtraction(capture, keras, self, other) if name == "__sub__" else \
+                _on_subtraction(capture, keras, other, self)
+            return method(self, other)
+        return sub
+
+    tf.function = function
+    for name, method in originals.items():
+        if method is not None:
+            setattr(tensor_cls, name, watched(name, method))
+
+    def restore():
+        tf.function = original_function
+        for name, method in originals.items():
+            if method is not None:
+                setattr(tensor_cls, name, method)
+    return restore
+
+
+def _on_subtraction(capture, keras, left, right) -> None:
+    """``left - right`` outside fit, where one side is the output of the model's last call:
+    the other is its target, and the pair a batch of a custom loop (see `CustomLoop`)."""
+    last = capture._last_call
+    if capture._in_fit or last is None:
+        return
+    try:
+        output = last[2]
+        if left is output:
+            target = right
+        elif right is output:
+            target = left
+        else:
+            return
+        model, x, _, training = last
+        record = capture.fits.setdefault(id(model), KerasFitRecord(model=model))
+        record.loop = record.loop or CustomLoop()
+        if record.loop.loss is None:
+            record.loop.loss = keras.losses.MeanSquaredError()
+        x, y = _array(x), _array(target)
+        if x is None or y is None or x.dtype == object:
+            return
+        out_shape, y_shape = tuple(np.shape(output)), tuple(y.shape)
+        if training and record.loop.broadcast is None and len(out_shape) != len(y_shape) \
+                and out_shape[0] == y_shape[0] > 1 and (out_shape[1:] == (1,) or y_shape[1:] == (1,)):
+            record.loop.broadcast = (out_shape, y_shape)
+        if training and record.initial_weights is None and not record.loop.steps:
+            record.snapshot()
+        record.loop.add(x, y, training)
+    except Exception:  # noqa: BLE001, S110 - recording must never break the user's arithmetic
+        pass

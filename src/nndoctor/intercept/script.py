@@ -21,7 +21,7 @@ import numpy as np
 from ..findings import Finding
 from ..result import Diagnosis
 from ._imports import AfterImport
-from .copy_comparisons import lr_schedule_collapse, one_class_batches
+from .copy_comparisons import loss_broadcast, lr_schedule_collapse, lr_schedule_rise, one_class_batches
 from .keras_capture import KerasCapture
 from .prediction_inputs import prediction_shift
 from .._validation import LabelRangeError
@@ -196,7 +196,7 @@ def diagnose_recorded(recorder: ScriptRecorder, error, *, budget=None, log=print
         if crash is not None and i == len(torch_records) - 1:
             extra.append(crash)
         label = f"{type(rec.model).__name__} (torch)"
-        skip = _too_little_to_diagnose(data, error)
+        skip = _too_little_to_diagnose(data, error) or _several_inputs(recorder.torch.input_counts.get(id(rec.model)))
         if skip is not None:
             out.append((label, _bare("torch", extra, {"where": "nndoctor run", "error": skip})))
             continue
@@ -224,12 +224,17 @@ def diagnose_recorded(recorder: ScriptRecorder, error, *, budget=None, log=print
         x, y, val = data
         if loop is None:
             setup = {"batch_size": rec.batch_size or rec.dataset_batch_size()}
+            if len(set(rec.lr_trace)) > 1:  # a schedule's peak, as for torch (a decay ends near 0)
+                setup["lr"] = max(rec.lr_trace)
         else:
             setup = {"batch_size": loop.batch_size, "loss": loop.loss, "optimizer": loop.optimizer}
         run_one(label, "keras",
                 lambda: diagnose(rec.model, x, y, validation_data=val, budget=budget, verbose=0, **setup), extra)
         late(out[-1][1], lambda d: prediction_shift(x, rec.predictions, d),
-             lambda d: dead_relu_at_start(d, keras_fractions(rec, x), "keras"))
+             lambda d: dead_relu_at_start(d, keras_fractions(rec, x), "keras"),
+             lambda d: lr_schedule_collapse(rec.lr_trace, d),
+             lambda d: lr_schedule_rise(rec.epoch_lr, rec.epoch_loss),
+             lambda d: loss_broadcast(loop.broadcast if loop is not None else None, d))
     if not out:
         why = ("the script trained no model nndoctor could see: no keras Model.fit call, no keras Loss computed "
                "on a model's output and followed by an optimizer step, and no torch loss module (nn.*Loss) "
@@ -246,6 +251,14 @@ def _too_little_to_diagnose(data, error) -> str | None:
         return (f"the script crashed after {len(data[0])} training samples: too few to diagnose the model (the "
                 "crash finding says why it stopped)")
     return None
+
+
+def _several_inputs(count: int | None) -> str | None:
+    """Why a torch model fed several input tensors is not diagnosed, or None."""
+    if not count:
+        return None
+    return (f"the model takes {count} input tensors (forward(a, b, ...)); diagnose() trains copies of models fed one "
+            "input array, so only the checks of the training loop itself ran (see the findings)")
 
 
 def _bare(framework, findings, error) -> Diagnosis:

@@ -316,9 +316,79 @@ class LabelsOutsideOutput(ScriptRule):
     summary = "the script trained on class labels its output layer cannot produce"
 
 
+class LRScheduleRise(ScriptRule):
+    """Flags a learning-rate schedule that kept raising the rate until training broke (Keras).
+
+    ## What it does
+    Reads the learning rate and the training loss of every epoch from the ``History`` of each
+    ``fit`` (a ``LearningRateScheduler`` or another callback that logs the rate, or the
+    optimizer's ``LearningRateSchedule`` evaluated at each epoch's last step). When the loss
+    ends NaN, or at twice its lowest value or more, while the rate at the end is 10 times (or
+    more) the rate of the epoch with the lowest loss, the rising rate broke training: an
+    error when the final loss is back above the first epoch's (or NaN), else a warning. A
+    warm-up whose loss keeps falling, or a rate that never rose past where the loss was best,
+    is not flagged.
+
+    ## Why is this bad?
+    A schedule copied from a learning-rate range test (``lr = 1e-4 * 10 ** (epoch / 4)``), or a
+    warm-up never capped at its peak, multiplies the rate every epoch. The model learns while
+    the rate is right, then each step overshoots: the loss climbs, ReLU units die, and the
+    final weights predict one class.
+
+    ## Example
+    ```python
+    schedule = keras.callbacks.LearningRateScheduler(lambda epoch: 1e-4 * 10 ** (epoch / 4))
+    model.fit(x, y, epochs=30, callbacks=[schedule])   # the range test left in
+    ```
+
+    ## Fix
+    Train at the rate where the loss was lowest (or a little below it), constant or decaying;
+    cap a warm-up at its target rate.
+    """
+
+    code = "RUN010"
+    cause = "lr-too-high"
+    summary = "a learning-rate schedule kept raising the rate until the loss climbed back (Keras)"
+
+
+class LossBroadcast(ScriptRule):
+    """Flags a hand-written loss that subtracts an ``(N,)`` target from an ``(N, 1)`` output (or the
+    reverse) in a Keras training loop.
+
+    ## What it does
+    In a custom training loop (``tf.GradientTape``, with or without ``@tf.function``), the
+    script's loss arithmetic is watched: a target subtracted from the output of the model's
+    last call names a training batch, and shapes ``(N, 1)`` against ``(N,)`` broadcast to
+    ``(N, N)``. The diagnosis trains its copy with Keras's own mean squared error, which
+    matches the ranks; when that copy scores clearly better than the model the script
+    trained, the broadcast is confirmed: an error, else a warning.
+
+    ## Why is this bad?
+    ``y - pred`` with ``y`` of shape ``(N,)`` and ``pred`` of shape ``(N, 1)`` is an ``(N, N)``
+    matrix: every prediction is pulled toward every target of its batch, so the model learns
+    to predict the batch mean. The loss falls a little and then stalls at the variance of the
+    targets.
+
+    ## Example
+    ```python
+    pred = model(xb, training=True)                 # (N, 1)
+    loss = tf.reduce_mean(tf.square(yb - pred))     # yb: (N,) -> (N, N)
+    ```
+
+    ## Fix
+    Give both the same shape (``tf.squeeze(pred, -1)`` or ``yb[:, None]``), or use
+    ``keras.losses.MeanSquaredError()``, which matches them.
+    """
+
+    code = "RUN011"
+    cause = "shape-broadcast"
+    summary = "a hand-written loss subtracted an (N,) target from an (N, 1) output (Keras loop)"
+
+
 SCRIPT_RULES: list[type[ScriptRule]] = [StepNeverCalled, ZeroGradMissing, PredictsInTrainMode, ScriptCrashed,
                                         WeightsNeverChanged, OneClassBatches, PredictionInputsShifted,
-                                        LRScheduleCollapse, LabelsOutsideOutput]
+                                        LRScheduleCollapse, LabelsOutsideOutput, LRScheduleRise,
+                                        LossBroadcast]
 
 
 def find_script_rule(code_or_cause: str) -> list[type[ScriptRule]]:

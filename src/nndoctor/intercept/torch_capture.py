@@ -158,6 +158,7 @@ class TorchCapture:
         self.steps = 0
         self.steps_by: dict[int, int] = {}  # id(optimizer) -> step() calls
         self.lr_trace: dict[int, list] = {}  # id(optimizer) -> its first group's LR at each step
+        self.input_counts: dict[int, int] = {}  # id(module) -> tensors a forward took, when more than one
         self.zero_grads_by: dict[int, int] = {}  # id(optimizer or module) -> zero_grad() calls
         self.zero_grad_calls = 0
         self.module_zero_grads = 0  # model.zero_grad() calls (clear whichever optimizer's parameters)
@@ -381,6 +382,9 @@ class TorchCapture:
         if self._is_loss(module):
             self.in_loss = False
         elif args and self._is_tensor(args[0]) and self._is_tensor(output):
+            tensors = sum(1 for a in args if self._is_tensor(a))
+            if tensors > 1:
+                self.input_counts[id(module)] = tensors
             entry = (module, args[0], output, bool(module.training))
             self._pending.append(entry)
             self._pending_by_output[id(output)] = entry

@@ -63,8 +63,7 @@ class Evidence:
     def given_learned(self) -> bool:
         """Whether the model as given predicts better than a model that learned nothing."""
         if self.task == "classification":
-            acc = self.given_val.accuracy
-            if acc is not None and acc.better_than_majority:
+            if self.given_val.learned_something:
                 return True
         elif (self.given_val.r2 or -1) > 0.3:
             return True

@@ -61,11 +61,12 @@ def control_fixes(ev, name: str, *, must_learn: bool = True) -> bool:
 
 
 def learned(summary: PredictionSummary | None, task: str) -> bool:
-    """Better than predicting the majority class (a test), or R^2 above 0.3."""
+    """Better than predicting the majority class (accuracy, or balanced accuracy where one
+    class dominates: see `PredictionSummary.learned_something`), or R^2 above 0.3."""
     if summary is None:
         return False
     if task == "classification":
-        return bool(summary.accuracy and summary.accuracy.better_than_majority)
+        return summary.learned_something
     return (summary.r2 or -1.0) > 0.3
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.stats import norm
 
 from ...evidence.data import DataProfile
+from ...evidence.outputs import balanced_accuracy_test
 from .._base import Evidence, Rule, RuledOut, fmt_score
 from .._measures import learned, score_of
 
@@ -16,6 +18,11 @@ LOG2_SCALE = 1.0  # median |log2(std ratio)| over features: 2x (random splits: <
 GAP = {"classification": 0.2, "regression": 0.3}  # train - validation score of the trained copy
 CHANGED_PAIR = 3.0  # a pair's correlation changed: Fisher-z difference over 3 standard errors
 CORRELATION_SHARE = 0.15  # share of changed pairs (same data: <= 0.05; columns reordered: 0.16-0.54)
+# balanced accuracy on validation data below 1/k (k classes) at p < 0.001, and by 0.15 or more:
+# a model that learned nothing scores 1/k, one that learned a relation that the validation data
+# reverses scores below it
+INVERTED_P = 1e-3
+INVERTED_MARGIN = 0.15
 
 
 @dataclass
@@ -135,6 +142,12 @@ class PreprocessingMismatch(Rule):
     R^2) lower on validation than on training data; an error when the validation predictions
     are no better than the majority class (R^2 at most 0.3) while the training ones are.
 
+    When the features match one by one and the model that learned on training data is wrong
+    on validation data more often than guessing (balanced accuracy 0.15 or more below the 1/k
+    a constant prediction gets, at p < 0.001), the features and labels are related the other
+    way round there: a category encoder refitted on the validation data, codes in another
+    order. That is an error too.
+
     ## Why is this bad?
     The network learned weights for inputs on the training scale. Inputs on another scale land
     where it never saw data: activations saturate and the predictions collapse to one class or
@@ -169,6 +182,9 @@ class PreprocessingMismatch(Rule):
         correlations = correlation_change(ev.train, ev.val)
         reordered = correlations is not None and correlations >= CORRELATION_SHARE
         if not moved and not reordered:
+            inverted = self._inverted(ev)
+            if inverted is not None:
+                return inverted
             return RuledOut(f"validation features match the training features{within}: median shift "
                             f"{shift.median_smd:.2f} training stds, median std ratio {scale_ratio:.2f}x"
                             + ("" if correlations is None else
@@ -217,3 +233,39 @@ class PreprocessingMismatch(Rule):
             what + f" {who} scores {fmt_score(scores[worst][0], ev.task)} on training data but "
             f"{fmt_score(scores[worst][1], ev.task)} on validation data.",
             evidence, fix, fix_code)
+
+    def _inverted(self, ev: Evidence):
+        """Validation features that match the training features one by one, yet a model that
+        learned on the training data predicts the validation labels systematically wrong:
+        balanced accuracy far below the 1/k that even a constant prediction gets. The relation
+        between features and labels is reversed: a category mapping refitted on the validation
+        data (codes or one-hot columns ordered by frequency), or label codes assigned anew."""
+        given_train, given_val = ev.given_train, ev.given_val
+        if ev.task != "classification" or not learned(given_train, ev.task) or given_val is None \
+                or not given_val.per_class_recall or ev.train.class_counts is None or ev.val.class_counts is None:
+            return None
+        # over the classes the model was trained on (one never seen cannot be predicted: DA007)
+        pairs = [(r, n) for r, n, m in zip(given_val.per_class_recall, ev.val.class_counts, ev.train.class_counts)
+                 if r is not None and n > 0 and m > 0]
+        below, z = balanced_accuracy_test([r for r, _ in pairs], [n for _, n in pairs])
+        if below is None:
+            return None
+        chance, p_below = 1.0 / len(pairs), float(norm.cdf(z))
+        if p_below >= INVERTED_P or below > chance - INVERTED_MARGIN:
+            return None
+        train_score = score_of(given_train, ev.task)
+        evidence = {"kind": "inverted", "val_balanced_accuracy": below, "chance_balanced_accuracy": chance,
+                    "p_below_chance": p_below, "train_score": train_score,
+                    "val_score": score_of(given_val, ev.task)}
+        return self.finding(
+            "error", 0.85,
+            f"The model as given scores {fmt_score(train_score, ev.task)} on training data, but on validation "
+            f"data it is wrong more often than guessing: balanced accuracy {below:.2f}, where a model that "
+            f"learned nothing gets {chance:.2f} (p = {p_below:.1g}). The validation "
+            "features match the training features one by one, so the link between features and labels is "
+            "reversed: a category encoding (a LabelEncoder, StringLookup or get_dummies) refitted on the "
+            "validation data orders its codes differently, or the labels were encoded anew.",
+            evidence,
+            "Fit every encoder (categories and labels) once, on the training data, and reuse that fitted "
+            "encoder for validation and prediction data.",
+            "encoder = LabelEncoder().fit(train_df['plan']); x_val_codes = encoder.transform(val_df['plan'])")

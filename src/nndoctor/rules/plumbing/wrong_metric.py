@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...evidence.model import EXACT_ACCURACY as EXACT
 from .._base import Evidence, Rule, RuledOut, fmt_pct
+from .._measures import learned, score_of
 from ._facts import loss_label, value_range
 
 ACCURACY = {"accuracy", "acc", "binary_accuracy", "categorical_accuracy", "sparse_categorical_accuracy"}
@@ -12,7 +14,8 @@ GOOD_FIT = 0.3  # R^2 above which the predictions carry the signal (as `learned`
 
 
 class WrongMetric(Rule):
-    """Flags an accuracy metric compiled into a Keras regression model.
+    """Flags an accuracy metric compiled into a Keras regression model, and
+    ``keras.metrics.Accuracy()`` compiled into any model.
 
     ## What it does
     Reads the metrics the Keras model was compiled with. When the loss is a regression loss,
@@ -21,6 +24,10 @@ class WrongMetric(Rule):
     unit `"accuracy"` becomes binary accuracy: target == (prediction > 0.5)) on the
     validation predictions, and sets it beside their R^2: near 0% accuracy with a good R^2
     means the metric, not the model, looks random.
+
+    ``keras.metrics.Accuracy()`` (the class, not the string) is flagged on any task: it counts
+    exact equality of target and raw output, with no argmax or threshold, so it reads near 0 on
+    probabilities however well the model classifies.
 
     Keras only: a torch model has no compiled metrics, so the rule does not apply to it.
 
@@ -41,12 +48,14 @@ class WrongMetric(Rule):
 
     code = "PL005"
     cause = "wrong-metric"
-    summary = "an accuracy metric reported for a regression on continuous targets (Keras)"
+    summary = "an accuracy metric reported for a regression, or exact-match Accuracy() on raw outputs (Keras)"
 
     def check(self, ev: Evidence):
         metrics = [str(m) for m in ev.model.extra.get("metrics") or []]
         if ev.framework != "keras" or not metrics:
             return None
+        if EXACT in metrics:
+            return self._exact(ev, metrics)
         wrong = [m for m in metrics if m.lower() in ACCURACY]
         continuous = ev.task == "regression" and ev.train.integer_targets is False
         if not (continuous and wrong):
@@ -74,6 +83,37 @@ class WrongMetric(Rule):
             "warning", 0.9 if fits else 0.6, message, evidence,
             "Report a regression metric (MAE, RMSE or R^2) instead of accuracy.",
             'model.compile(loss="mse", optimizer=..., metrics=["mae", keras.metrics.RootMeanSquaredError()])')
+
+    def _exact(self, ev: Evidence, metrics: list[str]):
+        """``keras.metrics.Accuracy()``: exact equality of target and raw output, on any task."""
+        use_given = ev.given_learned or ev.run is None
+        outputs = np.asarray(ev.given_val_outputs if use_given else ev.run.final_val_outputs, dtype=np.float64)
+        summary = ev.given_val if use_given else ev.trained_val
+        who = "the model as given" if use_given else "the trained copy"
+        out = outputs.reshape(len(outputs), -1)
+        y = np.asarray(ev.val.targets, dtype=np.float64).reshape(len(out), -1)
+        value = float(np.mean(y == out)) if len(out) and y.shape[1] in (1, out.shape[1]) else None
+        real = score_of(summary, ev.task)
+        good = learned(summary, ev.task)
+        measure = "accuracy" if ev.task == "classification" else "R^2"
+        real_text = fmt_pct(real) if ev.task == "classification" else ("n/a" if real is None else f"{real:.2f}")
+        evidence = {"metrics": metrics, "metric": EXACT, "metric_value": value, "predictions_of": who,
+                    "computed_as": "mean(target == raw output), no argmax or threshold",
+                    ("accuracy" if ev.task == "classification" else "r2"): real}
+        message = (f"The model was compiled with metrics={metrics!r}. keras.metrics.Accuracy() counts the "
+                   "samples whose raw output equals the target exactly: it takes no argmax and no threshold, "
+                   f"so a probability or a continuous prediction almost never matches. On the {ev.val.n} "
+                   f"validation samples it reads {fmt_pct(value)} for {who}, whose real {measure} is {real_text}")
+        message += (": the model is fine, the metric is what looks random." if good else
+                    ": the metric says nothing either way; see the other findings for why the model is poor.")
+        fix_code = ('model.compile(loss="sparse_categorical_crossentropy", optimizer=..., metrics=["accuracy"])'
+                    if ev.task == "classification" else
+                    'model.compile(loss="mse", optimizer=..., metrics=["mae"])')
+        return self.finding(
+            "warning", 0.9 if good else 0.6, message, evidence,
+            "Use the string \"accuracy\" (Keras picks binary, sparse or categorical accuracy from the shapes) "
+            "or SparseCategoricalAccuracy / CategoricalAccuracy / BinaryAccuracy; for a regression, MAE or RMSE.",
+            fix_code)
 
 
 def _keras_accuracy(name: str, outputs, targets) -> tuple[float | None, str]:

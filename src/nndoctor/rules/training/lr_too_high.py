@@ -47,7 +47,9 @@ class LrTooHigh(Rule):
     the std of a standard init (saturated, overconfident outputs). Then a fresh standard init is
     trained at the user's LR and at a tenth of it: if the first grows the same oversized weights
     and the second does not (under 5x, or a third of the first's), and predicts at least as well,
-    the learning rate is confirmed, whether or not the model as given still predicts anything.
+    the learning rate is confirmed, whether or not the model as given still predicts anything. It
+    is confirmed too when the second still grows them but learns, 25 points (0.4 R^2) above a
+    first that learns nothing: lowering the LR alone rescued training.
 
     ## Why is this bad?
     Each step jumps past the minimum: the weights bounce, the loss never settles and the
@@ -143,7 +145,12 @@ class LrTooHigh(Rule):
         calmer = calm.nonfinite_step is None and (calm_ratio < OVERSIZED / 2 or calm_ratio <= fresh_ratio / 3) \
             and calm_score is not None \
             and (fresh_score is None or not np.isfinite(fresh_score) or calm_score >= fresh_score - 0.02)
-        if not (grows and calmer):
+        # lr/10 may still grow them (momentum, a schedule that kept rising) and yet learn where
+        # the user's LR learns nothing: lowering the LR alone is then what rescues training
+        rescued = calm.nonfinite_step is None and not learned(ev.control_val.get(FRESH), ev.task) \
+            and learned(ev.control_val.get(FRESH_CALM), ev.task) and clearly_better(
+                ev.control_val.get(FRESH_CALM), ev.control_val.get(FRESH), ev.task, margin_acc=0.25, margin_r2=0.4)
+        if not (grows and (calmer or rescued)):
             return RuledOut(f"the weights are {ratio:.3g}x a standard init, but from a fresh init lr {lr:g} "
                             f"grows them {fresh_ratio:.3g}x and lr {calm.lr_used:g} {calm_ratio:.3g}x "
                             f"({fmt_score(calm_score, ev.task)}): not the learning rate")
@@ -152,8 +159,10 @@ class LrTooHigh(Rule):
         return self.finding(
             "error" if harmful else "warning", 0.8 if harmful else 0.6,
             what + f" Trained from a fresh init for {fresh.steps} steps, lr {lr:g} grows them to "
-            f"{fresh_ratio:.3g}x ({fmt_score(fresh_score, ev.task)}); lr {calm.lr_used:g} keeps them at "
-            f"{calm_ratio:.3g}x and reaches {fmt_score(calm_score, ev.task)}: the learning rate is too high."
+            f"{fresh_ratio:.3g}x ({fmt_score(fresh_score, ev.task)}); lr {calm.lr_used:g} "
+            + ("keeps them at" if calmer else "still grows them to")
+            + f" {calm_ratio:.3g}x and reaches {fmt_score(calm_score, ev.task)}: the learning rate is too high"
+            + ("." if calmer else ", and a tenth of it may still be more than this model can take.")
             + ("" if harmful else f" The model as given still predicts {fmt_score(evidence['score'], ev.task)}."),
             evidence, fix, fix_code, confirmed_by=[FRESH_CALM])
 
