@@ -119,3 +119,19 @@ def test_samples_scaled_with_the_training_scaler_are_not_scaled_on_themselves():
     shift = call_shift(pixels[:200], pixels[200:])
     assert not shift.get("scaled_on_itself") and not shift["moved"]
     assert not call_shift(TRAIN, TRAIN)["moved"]  # the training data itself
+
+
+def test_a_batch_of_one_class_is_judged_against_that_class():
+    """A per-class report predicts each class's test samples in their own call: one class's
+    inputs differ from the whole training set, not from that class's training inputs. With the
+    training labels, a call the model assigns to class 1 is compared with class 1; the same
+    inputs on another scale match no class and stay flagged."""
+    labels = np.r_[np.zeros(200, int), np.ones(200, int)]
+    x = np.r_[rng.normal(-2.0, 1.0, size=(200, 4)), rng.normal(2.0, 1.0, size=(200, 4))]
+    ones = rng.normal(2.0, 1.0, size=(40, 4))
+    assert call_shift(x, ones)["moved"]  # against the whole training set it moved
+    assert prediction_shift(x, [(ones, _logits(np.ones(40, int)))], _diagnosis(), labels) is None
+    shifted = prediction_shift(x, [(ones * 50.0, _logits(np.ones(40, int)))], _diagnosis(), labels)
+    assert shifted is not None and shifted.code == "RUN007"
+    # without the labels, the call is judged against all of the training inputs
+    assert prediction_shift(x, [(ones, _logits(np.ones(40, int)))], _diagnosis()) is not None

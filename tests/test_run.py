@@ -986,3 +986,79 @@ def test_a_warm_up_never_capped_is_lr_too_high(tmp_path, factor, broke):
         assert d.primary.evidence["kind"] == "oversized-weights"
     else:
         assert d.verdict == "healthy", [f.message for f in d.findings]
+
+
+MANUAL_UPDATE = """
+import torch
+from torch import nn
+torch.manual_seed(0)
+x = torch.randn(256, 4)
+y = (x[:, 0] + x[:, 1] > 0).long()
+model = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 2))
+for epoch in range(5):
+    for i in range(0, 256, 32):
+        loss = nn.functional.cross_entropy(model(x[i:i + 32]), y[i:i + 32])
+        loss.backward()
+{update}
+"""
+BY_HAND = """        with torch.no_grad():
+            for p in model.parameters():
+                p -= 0.1 * p.grad
+                p.grad.zero_()"""
+
+
+@pytest.mark.parametrize("update, stepped", [(BY_HAND, True), ("        pass", False)])
+def test_weights_updated_by_hand_are_not_a_missing_step(tmp_path, update, stepped):
+    """``p -= lr * p.grad`` under no_grad trains without an optimizer: no RUN001. A loop that
+    only calls backward() is RUN001."""
+    script = tmp_path / "manual.py"
+    script.write_text(MANUAL_UPDATE.format(update=update))
+    with ScriptRecorder() as recorder:
+        code, error = execute(str(script), [])
+    assert code == 0, error
+    (rec,) = recorder.torch.models.values()
+    assert rec.weights_changed() is stepped
+    codes = [f.code for f in script_findings(recorder.torch, rec, None)]
+    assert ("RUN001" in codes) is not stepped
+
+
+ONE_CYCLE = """
+import torch
+from torch import nn
+from sklearn.datasets import make_classification
+torch.manual_seed(0)
+x, y = make_classification(n_samples=1200, n_features=12, n_informative=8, n_classes=4, class_sep=2.0, flip_y=0.0,
+                           random_state=0)
+x = torch.tensor((x - x.mean(0)) / x.std(0), dtype=torch.float32)
+y = torch.tensor(y)
+model = nn.Sequential(nn.Linear(12, 64), nn.ReLU(), nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 4))
+optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr={max_lr}, epochs=20, steps_per_epoch=30)
+for epoch in range(20):
+    for i in range(0, 960, 32):
+        optimizer.zero_grad()
+        nn.functional.cross_entropy(model(x[i:i + 32]), y[i:i + 32]).backward()
+        optimizer.step()
+        scheduler.step()
+model.eval()
+with torch.no_grad():
+    accuracy = (model(x[960:]).argmax(1) == y[960:]).float().mean().item()
+"""
+
+
+@pytest.mark.parametrize("max_lr, killed", [(1.0, True), (0.01, False)])
+def test_relus_killed_by_a_one_cycle_peak_are_lr_too_high(tmp_path, max_lr, killed):
+    """Adam under OneCycleLR with max_lr=1.0 (an SGD recipe): the peak kills the ReLUs and the
+    model ends at chance. Fresh inits at 1.0 and at 0.1 learn nothing either; at 0.01 a fresh
+    init learns: LR001 names the learning rate, not the dead units. max_lr=0.01 is healthy."""
+    script = tmp_path / "one_cycle.py"
+    script.write_text(ONE_CYCLE.format(max_lr=max_lr))
+    with ScriptRecorder() as recorder:
+        code, error = execute(str(script), [])
+    assert code == 0, error
+    ((_, d),) = diagnose_recorded(recorder, error, log=lambda line: None)
+    if killed:
+        assert d.primary_cause == "lr-too-high" and d.primary.code == "LR001", [f.message for f in d.findings]
+        assert d.primary.evidence["kind"] in ("dead-units", "oversized-weights")
+    else:
+        assert d.verdict == "healthy", [f.message for f in d.findings]

@@ -93,6 +93,9 @@ def _diagnose(model, x, y, validation_data, loss, optimizer, lr, epochs, batch_s
 
     adapter = adapter_for(model, loss=loss, optimizer=optimizer, lr=lr)
     profile = adapter.profile()
+    if not any(layer.units for layer in profile.layers):  # no layer nndoctor reads (weights in a
+        # ParameterList, custom layers): the output's width is what a forward pass returns
+        profile.output_units = _output_width(adapter, x, profile.output_units)
     task, n_classes = infer_task(profile, y)
     if task == "classification":
         v.check_labels(y, n_classes, profile.output_units, "y")
@@ -146,7 +149,8 @@ def _diagnose(model, x, y, validation_data, loss, optimizer, lr, epochs, batch_s
                             n_classes=n_classes, labels_train=train_profile.labels,
                             labels_val=val_profile.labels, majority=uninformed_share(train_profile, val_profile),
                             deadline=started + budget.clock,
-                            recorded_run=run if run is not None and not _timed_out(run) else None)
+                            recorded_run=run if run is not None and not _timed_out(run) else None,
+                            n_given=len(x))
     base_lr = run.lr_used if run is not None else None
 
     def run_control(name: str, seed: int | None = None):
@@ -412,3 +416,12 @@ def _confusion(ev: Evidence, outputs) -> list[list[int]] | None:
         return np.zeros((ev.n_classes, ev.n_classes), dtype=int).tolist()
     return confusion_matrix(labels[keep], probs.argmax(axis=1)[keep],
                             labels=list(range(ev.n_classes))).tolist()
+
+
+def _output_width(adapter, x, default: int) -> int:
+    """The number of outputs per sample the model returns for two samples of ``x``."""
+    try:
+        out = np.asarray(adapter.predict(np.asarray(x[:2], dtype=np.float32)))
+        return int(out.reshape(len(out), -1).shape[1]) if len(out) else default
+    except Exception:  # noqa: BLE001 - a model that cannot predict here fails later, with its own words
+        return default

@@ -17,8 +17,10 @@ from nndoctor import diagnose
 from ..conftest import QUICK, causes, mlp, setup, train
 
 COVERAGE = {
-    "unscaled-inputs": (["test_data_plumbing::test_raw_breast_cancer_with_sgd_is_unscaled_inputs"],
-                        ["test_data_plumbing::test_scaled_or_harmless_inputs_are_not_flagged"]),
+    "unscaled-inputs": (["test_data_plumbing::test_raw_breast_cancer_with_sgd_is_unscaled_inputs",
+                         "test_data_plumbing::test_a_keras_normalization_layer_standardizes_raw_features_only_when_adapted"],
+                        ["test_data_plumbing::test_scaled_or_harmless_inputs_are_not_flagged",
+                         "test_data_plumbing::test_a_keras_normalization_layer_standardizes_raw_features_only_when_adapted"]),
     "unscaled-targets": (["test_data_plumbing::test_house_prices_in_dollars_are_unscaled_targets",
                           "test_data_plumbing::test_a_model_trained_on_offset_targets_is_unscaled_targets"],
                          ["test_data_plumbing::test_scaled_or_learnable_targets_are_not_flagged"]),
@@ -69,6 +71,31 @@ def test_raw_breast_cancer_with_sgd_is_unscaled_inputs(framework):
     assert f.evidence["scale_ratio"] > 1e5 and f.evidence["largest_scale"] > 500
     assert f.evidence["score"] < 0.7 and f.evidence["standardized_score"] > 0.85
     assert "StandardScaler" in f.fix_code
+
+
+@pytest.mark.parametrize("adapted", [True, False])
+def test_a_keras_normalization_layer_standardizes_raw_features_only_when_adapted(framework, adapted):
+    """Raw breast-cancer features into a Keras model whose first layer is Normalization: adapted
+    to the training data, the network sees standardized inputs (the healthy twin); never
+    adapted (mean 0, variance 1), the raw scales reach the Dense layers and SGD stalls."""
+    if framework == "torch":
+        pytest.skip("keras.layers.Normalization is a Keras layer")
+    import keras
+    x_train, x_val, y_train, y_val = _cancer()
+    keras.utils.set_random_seed(0)
+    norm = keras.layers.Normalization()
+    if adapted:
+        norm.adapt(x_train)
+    model = keras.Sequential([keras.Input((30,)), norm, keras.layers.Dense(32, activation="relu"),
+                              keras.layers.Dense(2, activation="softmax")])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.01), loss="sparse_categorical_crossentropy")
+    model.fit(x_train, y_train, epochs=10, batch_size=32, verbose=0)
+    d = _diagnose(model, x_train, y_train, x_val, y_val, epochs=25)
+    if adapted:
+        assert "unscaled-inputs" not in causes(d, ("error", "warning", "info")), d.findings
+        assert "Normalization layer" in next(r["why"] for r in d.ruled_out if r["cause"] == "unscaled-inputs")
+    else:
+        assert d.primary_cause == "unscaled-inputs", d.findings
 
 
 def _digits_raw():

@@ -220,6 +220,20 @@ def _rng_kept(seed: int):
 EXACT_ACCURACY_CLASS = "Accuracy"  # keras.metrics.Accuracy: named "accuracy", like the string
 
 
+def _normalizes_inputs(model) -> bool:
+    """Whether the model's first layer is a ``Normalization`` layer adapted to data (its mean
+    and variance are not the 0 and 1 it starts with): the network then sees standardized
+    inputs whatever their raw scale."""
+    layers = _flat_layers(model)
+    if not layers or not isinstance(layers[0], keras.layers.Normalization):
+        return False
+    try:
+        mean, variance = (np.asarray(ops.convert_to_numpy(w)) for w in (layers[0].mean, layers[0].variance))
+    except Exception:  # noqa: BLE001 - not built yet, or stats held elsewhere
+        return False
+    return bool(np.any(mean != 0) or np.any(variance != 1))
+
+
 def _compiled_metrics(model) -> list[str]:
     """Names of the metrics ``compile`` was given (``metrics`` and ``weighted_metrics``)."""
     if not getattr(model, "compiled", False):
@@ -312,7 +326,8 @@ class KerasAdapter(Adapter):
             has_dropout=any(layer.kind == "dropout" for layer in layers),
             has_batchnorm=any(layer.kind == "batchnorm" for layer in layers),
             extra={"trainable_params": int(sum(np.prod(w.shape) for w in self.model.trainable_weights)),
-                   "metrics": _compiled_metrics(self.model), "backend": keras.backend.backend()},
+                   "metrics": _compiled_metrics(self.model), "backend": keras.backend.backend(),
+                   "normalizes_inputs": _normalizes_inputs(self.model)},
         )
         return self._profile
 

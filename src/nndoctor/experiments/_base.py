@@ -42,6 +42,7 @@ class ExperimentContext:
     deadline: float  # time.perf_counter() value after which long experiments should stop
     findings: list = field(default_factory=list)  # for fix_and_retrain: the ranked findings
     recorded_run: RunRecord | None = None  # the run of ``spec`` itself, when it ran to its end
+    n_given: int | None = None  # training samples the user gave, before nndoctor held any out
 
     def seconds_left(self) -> float:
         return self.deadline - time.perf_counter()

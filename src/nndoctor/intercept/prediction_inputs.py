@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..evidence.data import decode_labels
 from ..evidence.outputs import to_probabilities
 from ..findings import Finding
 from ..rules._base import fmt_pct
@@ -85,6 +86,33 @@ def scaled_on_itself(x_train: np.ndarray, x_call: np.ndarray) -> dict | None:
             "scaled_on_itself": subset_share < SUBSET_SCALED}
 
 
+def _like_its_classes(x_train, y_train, x_call, outputs, d) -> bool:
+    """Whether a classifier's call that moved from the training inputs as a whole matches the
+    training inputs of the classes the model assigns it: a batch of one class (a per-class
+    report, test data sorted by label) differs from the whole training set, not from its class.
+    The reference is training rows drawn in the call's predicted class shares; inputs on
+    another scale match no class, and stay shifted."""
+    if y_train is None or d.task.get("kind") != "classification" or len(y_train) != len(x_train):
+        return False
+    try:
+        labels = decode_labels(np.asarray(y_train))
+        model = (d.details or {}).get("model") or {}
+        out = np.nan_to_num(np.asarray(outputs, dtype=float).reshape(len(outputs), -1))
+        predicted = to_probabilities(out, model.get("output_activation"), model.get("loss") or "").argmax(axis=1)
+    except Exception:  # noqa: BLE001 - labels or outputs this cannot read: judge the call as a whole
+        return False
+    rng = np.random.default_rng(0)
+    rows = []
+    for k, count in zip(*np.unique(predicted, return_counts=True)):
+        pool = np.flatnonzero(labels == k)
+        if not len(pool):
+            return False
+        rows.append(rng.choice(pool, size=max(count, min(len(pool), MIN_CALL)), replace=len(pool) < count))
+    reference = np.asarray(x_train)[np.concatenate(rows)]
+    shift = call_shift(reference, x_call)
+    return shift is not None and not shift["moved"]
+
+
 def call_shift(x_train: np.ndarray, x_call: np.ndarray, train_stats: tuple | None = None) -> dict | None:
     """How far one call's inputs sit from the training inputs, feature by feature (DA006's
     measures, without labels): the median standardized mean difference and |log2 std ratio|.
@@ -108,13 +136,15 @@ def call_shift(x_train: np.ndarray, x_call: np.ndarray, train_stats: tuple | Non
             **own, "moved": bool(moved or own.get("scaled_on_itself"))}
 
 
-def prediction_shift(x_train, calls: list, d) -> Finding | None:
-    """RUN007 for one model: the most shifted of its prediction calls, when one moved."""
+def prediction_shift(x_train, calls: list, d, y_train=None) -> Finding | None:
+    """RUN007 for one model: the most shifted of its prediction calls, when one moved (and
+    the classes the model assigns do not explain it, see `_like_its_classes`)."""
     if x_train is None or not calls:
         return None
     stats = _feature_stats(x_train)  # once, not once per call
-    shifts = [(call_shift(x_train, x, stats), out) for x, out in calls]
-    moved = [(s, out) for s, out in shifts if s is not None and s["moved"]]
+    shifts = [(call_shift(x_train, x, stats), x, out) for x, out in calls]
+    moved = [(s, out) for s, x, out in shifts if s is not None and s["moved"]
+             and not _like_its_classes(x_train, y_train, x, out, d)]
     if not moved:
         return None
     shift, outputs = max(moved, key=lambda pair: pair[0]["median_mean_shift_in_train_stds"])

@@ -208,7 +208,7 @@ def diagnose_recorded(recorder: ScriptRecorder, error, *, budget=None, log=print
         late(out[-1][1], lambda d: one_class_batches(rec, d),
              lambda d: lr_schedule_collapse(recorder.torch.lr_trace.get(id(optimizer)), d),
              lambda d: prediction_shift(data[0] if data and not rec.inputs_from_module else None,
-                                        rec.predictions, d),
+                                        rec.predictions, d, data[1] if data else None),
              lambda d: dead_relu_at_start(d, torch_fractions(rec, data[0]), "torch"))
     for i, rec in enumerate(keras_records):
         loop = rec.loop if not rec.fit_calls else None  # a GradientTape loop: its loss and optimizer
@@ -230,7 +230,7 @@ def diagnose_recorded(recorder: ScriptRecorder, error, *, budget=None, log=print
             setup = {"batch_size": loop.batch_size, "loss": loop.loss, "optimizer": loop.optimizer}
         run_one(label, "keras",
                 lambda: diagnose(rec.model, x, y, validation_data=val, budget=budget, verbose=0, **setup), extra)
-        late(out[-1][1], lambda d: prediction_shift(x, rec.predictions, d),
+        late(out[-1][1], lambda d: prediction_shift(x, rec.predictions, d, y),
              lambda d: dead_relu_at_start(d, keras_fractions(rec, x), "keras"),
              lambda d: lr_schedule_collapse(rec.lr_trace, d),
              lambda d: lr_schedule_rise(rec.epoch_lr, rec.epoch_loss),
@@ -324,7 +324,9 @@ def script_findings(t: TorchCapture, rec, optimizer=None) -> list[Finding]:
         uncleared = t.uncleared_steps.get(id(optimizer), 0)
     else:
         steps, zero_grads, uncleared = t.steps, t.zero_grad_calls, sum(t.uncleared_steps.values())
-    if steps == 0 and t.backward_calls >= 2 and rec.loss_calls >= 2:  # two full iterations, not a crash in the first
+    # two full iterations, not a crash in the first; weights that moved were updated by hand
+    # (``p -= lr * p.grad`` under no_grad), which is training without step()
+    if steps == 0 and t.backward_calls >= 2 and rec.loss_calls >= 2 and rec.weights_changed() is not True:
         found.append(Finding(
             cause="parameters-not-updating", code=StepNeverCalled.code, severity="error", confidence=0.97,
             message=(f"The script computed the loss {rec.loss_calls} times and called backward() "

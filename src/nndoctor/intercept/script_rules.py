@@ -25,7 +25,9 @@ class StepNeverCalled(ScriptRule):
     ## What it does
     Counts, while the script runs, the loss calls, ``backward()`` calls and ``step()`` calls of
     the optimizer that holds the model's parameters. Two or more full iterations (loss and
-    backward) without a single ``step()`` is an error.
+    backward) without a single ``step()`` is an error, unless the weights changed all the same:
+    a loop that updates them by hand (``p -= lr * p.grad`` under ``torch.no_grad()``) trains
+    without an optimizer, and the diagnosis judges it like any other.
 
     ## Why is this bad?
     ``backward()`` only computes gradients; without ``step()`` the weights never change and the

@@ -38,7 +38,9 @@ class UnscaledInputs(Rule):
     its interval.
     Features that all lie within unit scale (pixels divided by 255 or 16, min-max scaled
     columns) are not off scale however small some are: a nearly constant pixel is not a scale
-    problem, and standardizing it only magnifies its noise.
+    problem, and standardizing it only magnifies its noise. A Keras model whose first layer is
+    a `Normalization` layer adapted to the data standardizes its inputs itself: ruled out (one
+    never adapted keeps mean 0 and variance 1, and is judged like no layer).
 
     ## Why is this bad?
     A feature in the thousands makes the first layer's pre-activations and gradients thousands
@@ -78,10 +80,14 @@ class UnscaledInputs(Rule):
         return score is None or not np.isfinite(score) or score < 1.0 - MARGIN[ev.task]
 
     def wants(self, ev: Evidence) -> set[str]:
-        return {CONTROL} if (ev.run is not None and self._suspicious(ev) is not None
+        return {CONTROL} if (ev.run is not None and not ev.model.extra.get("normalizes_inputs")
+                             and self._suspicious(ev) is not None
                              and self._room_to_gain(ev)) else set()
 
     def check(self, ev: Evidence):
+        if ev.model.extra.get("normalizes_inputs"):
+            return RuledOut("the model's first layer is a Normalization layer adapted to the data: the network "
+                            "sees standardized inputs whatever their raw scale")
         scales = self._suspicious(ev)
         if scales is None:
             all_scales = feature_scales(ev)

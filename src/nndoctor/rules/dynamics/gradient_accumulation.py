@@ -19,9 +19,10 @@ class GradientAccumulation(Rule):
     each weight's `.grad` holds the last batch's gradient. Without it, `.grad` is the sum of
     every batch's gradient since the start (or since the last clear). The rule reads the
     `.grad` the user's model carries (without touching it) and compares its norm, layer by
-    layer, with the largest gradient of 8 fresh batches at the same weights
-    (`fresh_gradients`, on a copy). A normal loop's last batch falls within that spread, or
-    near it when it was a small partial batch. At 20x or more the gradients were accumulated:
+    layer, with the largest gradient of 8 fresh batches at the same weights, and of 8 batches
+    the size of an epoch's last, partial batch (`fresh_gradients`, on a copy; a batch-norm
+    network's gradient on 3 samples is 20x its gradient on 64). A normal loop's last batch
+    falls within that spread. At 20x or more the gradients were accumulated:
     an error. PyTorch only (Keras clears
     gradients itself); silent when the model carries no gradients or the given weights blew up.
     A loop that clears once per epoch leaves the sum of one epoch, often under 20x: not seen

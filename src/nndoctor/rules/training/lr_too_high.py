@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...findings import Finding
+from ..dynamics._signals import dead_relu_layers
 from .._base import Evidence, Rule, RuledOut, fmt_score
 from .._measures import (
     baseline_beats,
@@ -25,6 +26,7 @@ LADDER = ("lr/10", "lr/100", "lr/1000")  # a run that still goes NaN says nothin
 # user's training ended, so the symptoms of the LR are in the weights, not in the loss curve.
 OVERSIZED = 10.0
 FRESH, FRESH_CALM = "reinit", "reinit+lr/10"
+FRESH_CALMER = "reinit+lr/100"  # when lr/10 does not rescue a fresh start either (Adam at 1.0 -> 0.1)
 
 
 class LrTooHigh(Rule):
@@ -49,7 +51,11 @@ class LrTooHigh(Rule):
     and the second does not (under 5x, or a third of the first's), and predicts at least as well,
     the learning rate is confirmed, whether or not the model as given still predicts anything. It
     is confirmed too when the second still grows them but learns, 25 points (0.4 R^2) above a
-    first that learns nothing: lowering the LR alone rescued training.
+    first that learns nothing (lr/100 is tried when lr/10 does not do that): lowering the
+    LR alone rescued training. A model handed over
+    with dead ReLU layers that predicts nothing gets the same two fresh-start runs: when the
+    user's LR learns nothing again and a tenth (or a hundredth) of it learns, 25 points better,
+    the LR killed the units.
 
     ## Why is this bad?
     Each step jumps past the minimum: the weights bounce, the loss never settles and the
@@ -90,7 +96,11 @@ class LrTooHigh(Rule):
         return None
 
     def wants(self, ev: Evidence) -> set[str]:
-        if ev.data_finite and ev.run is not None and not self._symptoms(ev) and self._oversized(ev):
+        if ev.data_finite and ev.run is not None and not self._symptoms(ev) \
+                and (self._oversized(ev) or self._killed(ev)):
+            if FRESH_CALM in ev.control_val and ev.controls.get(FRESH_CALM) is not None \
+                    and not learned(ev.control_val.get(FRESH), ev.task) and _rescuer(ev) is None:
+                return {FRESH_CALMER}
             return {FRESH, FRESH_CALM}
         if not ev.data_finite or not self._symptoms(ev):
             return set()
@@ -147,14 +157,17 @@ class LrTooHigh(Rule):
             and (fresh_score is None or not np.isfinite(fresh_score) or calm_score >= fresh_score - 0.02)
         # lr/10 may still grow them (momentum, a schedule that kept rising) and yet learn where
         # the user's LR learns nothing: lowering the LR alone is then what rescues training
-        rescued = calm.nonfinite_step is None and not learned(ev.control_val.get(FRESH), ev.task) \
-            and learned(ev.control_val.get(FRESH_CALM), ev.task) and clearly_better(
-                ev.control_val.get(FRESH_CALM), ev.control_val.get(FRESH), ev.task, margin_acc=0.25, margin_r2=0.4)
-        if not (grows and (calmer or rescued)):
+        rescuer = None if calmer else _rescuer(ev)
+        if not (grows and (calmer or rescuer)):
             return RuledOut(f"the weights are {ratio:.3g}x a standard init, but from a fresh init lr {lr:g} "
                             f"grows them {fresh_ratio:.3g}x and lr {calm.lr_used:g} {calm_ratio:.3g}x "
                             f"({fmt_score(calm_score, ev.task)}): not the learning rate")
-        harmful = clearly_better(ev.control_val.get(FRESH_CALM), ev.given_val, ev.task, 0.05, 0.05)
+        if rescuer is not None and rescuer != FRESH_CALM:
+            calm, calm_ratio = ev.controls[rescuer], weight_scale(ev.model.weighted_layers,
+                                                                  ev.controls[rescuer].final_weights)
+            calm_score = score_of(ev.control_val.get(rescuer), ev.task)
+            evidence.update({"calm_weight_scale": calm_ratio, "calm_score": calm_score, "control_lr": calm.lr_used})
+        harmful = clearly_better(ev.control_val.get(rescuer or FRESH_CALM), ev.given_val, ev.task, 0.05, 0.05)
         fix, fix_code = self._fix(ev, calm.lr_used)
         return self.finding(
             "error" if harmful else "warning", 0.8 if harmful else 0.6,
@@ -162,15 +175,47 @@ class LrTooHigh(Rule):
             f"{fresh_ratio:.3g}x ({fmt_score(fresh_score, ev.task)}); lr {calm.lr_used:g} "
             + ("keeps them at" if calmer else "still grows them to")
             + f" {calm_ratio:.3g}x and reaches {fmt_score(calm_score, ev.task)}: the learning rate is too high"
-            + ("." if calmer else ", and a tenth of it may still be more than this model can take.")
+            + ("." if calmer else ": lowering the rate alone rescues training.")
             + ("" if harmful else f" The model as given still predicts {fmt_score(evidence['score'], ev.task)}."),
-            evidence, fix, fix_code, confirmed_by=[FRESH_CALM])
+            evidence, fix, fix_code, confirmed_by=[rescuer or FRESH_CALM])
+
+    @staticmethod
+    def _killed(ev: Evidence) -> dict[str, float]:
+        """The dead ReLU layers of a model handed over trained that predicts nothing, and whose
+        copy learns nothing from there: what the user's training left, not what init did."""
+        if ev.given_learned or learned(ev.trained_val, ev.task):
+            return {}
+        return dead_relu_layers(ev.run, 0)
+
+    def _check_killed(self, ev: Evidence, dead: dict[str, float]):
+        """Dead units that a fresh init at lr/10 avoids and a fresh init at the user's LR does not."""
+        fresh, fresh_val = ev.controls.get(FRESH), ev.control_val.get(FRESH)
+        name = _rescuer(ev)
+        if fresh is None or name is None:
+            return None
+        calm, calm_val = ev.controls[name], ev.control_val[name]
+        lr = ev.run.lr_used
+        fresh_score, calm_score = score_of(fresh_val, ev.task), score_of(calm_val, ev.task)
+        evidence = {"lr": lr, "kind": "dead-units", "dead_layers": dead, "score": score_of(ev.given_val, ev.task),
+                    "fresh_score": fresh_score, "calm_score": calm_score, "control_lr": calm.lr_used}
+        return self.finding(
+            "error", 0.8,
+            f"The model predicts nothing ({fmt_score(evidence['score'], ev.task)}) and its ReLU layers are dead "
+            f"({', '.join(f'{name!r} {100 * share:.0f}%' for name, share in list(dead.items())[:3])} of units output "
+            f"0 for every input). Trained from a fresh init for {fresh.steps} steps, lr {lr:g} learns nothing again "
+            f"({fmt_score(fresh_score, ev.task)}) and lr {calm.lr_used:g} reaches {fmt_score(calm_score, ev.task)}: "
+            "steps too large pushed the units past zero for good, and the learning rate is too high.",
+            evidence, *self._fix(ev, calm.lr_used), confirmed_by=[name])
 
     def check(self, ev: Evidence):
         symptoms = self._symptoms(ev)
         oversized = self._oversized(ev) if symptoms is None and ev.run is not None and ev.data_finite else None
         if oversized:
             return self._check_oversized(ev, oversized)
+        dead = self._killed(ev) if symptoms is None and ev.run is not None and ev.data_finite else {}
+        killed = self._check_killed(ev, dead) if dead else None
+        if killed is not None:
+            return killed
         if symptoms is None:
             shape = curve_shape(ev.run.epoch_train_loss) if ev.run else None
             if shape is None:
@@ -279,3 +324,17 @@ def _tail_mean(losses) -> float:
     values = np.asarray(losses, dtype=float)
     tail = values[-max(3, values.size // 3):]
     return float(np.mean(tail)) if tail.size else float("nan")
+
+
+def _rescuer(ev: Evidence) -> str | None:
+    """The fresh-start run at lr/10 (else lr/100) that learns, 25 points (0.4 R^2) above a fresh
+    start at the user's LR that learns nothing; None when there is none."""
+    fresh_val = ev.control_val.get(FRESH)
+    if fresh_val is None or learned(fresh_val, ev.task):
+        return None
+    for name in (FRESH_CALM, FRESH_CALMER):
+        run, summary = ev.controls.get(name), ev.control_val.get(name)
+        if run is not None and run.nonfinite_step is None and learned(summary, ev.task) and clearly_better(
+                summary, fresh_val, ev.task, margin_acc=0.25, margin_r2=0.4):
+            return name
+    return None
