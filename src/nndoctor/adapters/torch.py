@@ -438,7 +438,12 @@ class TorchAdapter(Adapter):
         stand-in tensor, as the user's steps parameters outside the model."""
         params = list(model.parameters())
         if spec.unfreeze:  # and the layers held in plain lists, which model.parameters() leaves out
-            params += [p for _, m in _unregistered_modules(model) for p in m.parameters()]
+            held = {id(p) for p in params}
+            for _, module in _unregistered_modules(model):
+                for p in module.parameters():  # once each: a shared layer must not be stepped twice
+                    if id(p) not in held:
+                        held.add(id(p))
+                        params.append(p)
             for p in params:
                 p.requires_grad_(True)
             return params
