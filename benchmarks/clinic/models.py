@@ -404,12 +404,16 @@ def score(outputs: np.ndarray, y: np.ndarray, task: str, arch: Arch) -> float:
         target = np.asarray(y, dtype=np.float64).reshape(len(out), -1)
         ss = float(((target - target.mean()) ** 2).sum())
         return 1.0 - float(((target - out) ** 2).sum()) / ss if ss > 0 and np.isfinite(target).all() else math.nan
-    if out.shape[1] == 1:
+    labels = np.asarray(y)
+    if labels.ndim == 2 and labels.shape[1] > 1:
+        labels = labels.argmax(axis=1)
+    classes = int(np.nanmax(labels)) + 1 if labels.size else 2
+    if out.shape[1] == 1 and arch.out_activation is None and classes > 2:
+        # one linear unit for 3+ classes regresses the class index: its user rounds it
+        predicted = np.clip(np.rint(out[:, 0]), 0, classes - 1).astype(int)
+    elif out.shape[1] == 1:
         threshold = 0.5 if arch.out_activation in {"sigmoid", "softmax"} else 0.0
         predicted = (out[:, 0] > threshold).astype(int)
     else:
         predicted = out.argmax(axis=1)
-    labels = np.asarray(y)
-    if labels.ndim == 2 and labels.shape[1] > 1:
-        labels = labels.argmax(axis=1)
     return float(np.mean(predicted == labels.reshape(len(labels))))

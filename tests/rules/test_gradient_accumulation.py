@@ -8,9 +8,11 @@ from ..conftest import QUICK, blobs, causes, mlp, setup, split, train
 
 P = "test_gradient_accumulation::"
 COVERAGE = {
-    "gradient-accumulation": ([P + "test_a_loop_without_zero_grad_is_gradient_accumulation"],
+    "gradient-accumulation": ([P + "test_a_loop_without_zero_grad_is_gradient_accumulation",
+                               P + "test_weights_blown_up_by_a_loop_without_zero_grad_are_gradient_accumulation"],
                               [P + "test_a_loop_that_clears_gradients_is_not_flagged",
-                               P + "test_a_batch_norm_net_whose_last_batch_was_tiny_is_not_flagged"]),
+                               P + "test_a_batch_norm_net_whose_last_batch_was_tiny_is_not_flagged",
+                               P + "test_weights_blown_up_by_the_learning_rate_are_not_gradient_accumulation"]),
 }
 
 
@@ -96,3 +98,62 @@ def test_a_batch_norm_net_whose_last_batch_was_tiny_is_not_flagged(framework):
     assert "gradient-accumulation" not in causes(d, ("error", "warning")), [f.message for f in d.findings]
     fresh = next(e for e in d.experiments if e["name"] == "fresh_gradients")
     assert fresh["result"]["last_batch_size"] == len(x_train) % 64 == 3
+
+
+def _regression():
+    import numpy as np
+    from sklearn.datasets import make_friedman1
+    from sklearn.preprocessing import StandardScaler
+    x, y = make_friedman1(400, noise=0.5, random_state=0)
+    x = StandardScaler().fit_transform(x).astype(np.float32)
+    y = ((y - y.mean()) / y.std()).astype(np.float32).reshape(-1, 1)
+    return x[:300], x[300:], y[:300], y[300:]
+
+
+def _regression_loop(model, x, y, *, zero_grad: bool, lr: float, epochs=30, batch_size=32):
+    import torch
+    torch.manual_seed(0)
+    loss_fn = torch.nn.MSELoss()
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    xt, yt = torch.as_tensor(x), torch.as_tensor(y)
+    for _ in range(epochs):
+        for i in range(0, len(xt), batch_size):
+            if zero_grad:
+                optimizer.zero_grad()
+            loss_fn(model(xt[i:i + batch_size]), yt[i:i + batch_size]).backward()
+            optimizer.step()
+    return loss_fn, optimizer
+
+
+def test_weights_blown_up_by_a_loop_without_zero_grad_are_gradient_accumulation(framework):
+    """The piled-up gradients turned the weights NaN, so there is no stored gradient left to
+    compare: a standard init trained the same way blows up only when its gradients are never
+    cleared."""
+    if framework == "keras":
+        pytest.skip("Keras's fit() clears gradients itself: there is no zero_grad() to forget")
+    import torch
+    x_train, x_val, y_train, y_val = _regression()
+    model = mlp(framework, 10, 1, hidden=32)
+    loss_fn, optimizer = _regression_loop(model, x_train, y_train, zero_grad=False, lr=0.03)
+    assert not all(torch.isfinite(p).all() for p in model.parameters())  # the fault shows
+    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), loss=loss_fn,
+                 optimizer=optimizer, budget=QUICK)
+    assert d.primary_cause == "gradient-accumulation", [f.message for f in d.findings]
+    assert d.primary.evidence["accumulated_nonfinite_step"] is not None
+    assert "accumulate" in d.primary.confirmed_by
+
+
+def test_weights_blown_up_by_the_learning_rate_are_not_gradient_accumulation(framework):
+    """Twin: the loop clears its gradients, but the learning rate is absurd; a standard init
+    blows up at that rate with the gradients cleared too, so the loop is not the cause."""
+    if framework == "keras":
+        pytest.skip("Keras's fit() clears gradients itself: there is no zero_grad() to forget")
+    import torch
+    x_train, x_val, y_train, y_val = _regression()
+    model = mlp(framework, 10, 1, hidden=32)
+    loss_fn, optimizer = _regression_loop(model, x_train, y_train, zero_grad=True, lr=3.0)
+    assert not all(torch.isfinite(p).all() for p in model.parameters())
+    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), loss=loss_fn,
+                 optimizer=optimizer, budget=QUICK)
+    assert "gradient-accumulation" not in causes(d)
+    assert d.primary_cause == "lr-too-high", [f.message for f in d.findings]

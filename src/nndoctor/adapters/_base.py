@@ -33,6 +33,8 @@ class TrainSpec:
     global gradient norm before each step; ``unfreeze`` makes every parameter trainable and
     builds the optimizer over all of them (frozen layers and a mis-built optimizer undone).
     ``shuffle=False`` trains on the batches in the data's own order, every epoch.
+    ``clear_grads=False`` never clears the gradients between steps, as a PyTorch loop without
+    ``zero_grad()`` (Keras clears them itself and ignores it).
     ``lr_schedule`` sets the learning rate before every step (`scheduled_lr`; an LR range test
     sweeps it); ``stop_divergence`` ends training mid-epoch once the smoothed loss passes that
     multiple of its best (`DivergenceWatch`). Without them the rate is the optimizer's own.
@@ -56,6 +58,7 @@ class TrainSpec:
     clip_norm: float | None = None  # clip the global gradient norm to this before each step
     unfreeze: bool = False  # train every parameter, with an optimizer over all of them
     shuffle: bool = True  # False: every epoch takes the batches in the data's own order
+    clear_grads: bool = True  # False (PyTorch): gradients are never cleared, they add up step after step
     # per-step learning rate: (start, end), exponential over total_steps, or a function step -> lr
     lr_schedule: tuple | Callable | None = None
     stop_divergence: float | None = None  # stop once the smoothed batch loss > this x its best

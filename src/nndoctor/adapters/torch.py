@@ -389,7 +389,8 @@ class TorchAdapter(Adapter):
                         group["lr"] = scheduled_lr(spec, step)
                 out = model(x[idx])
                 loss = self.loss_fn(out, self._target(spec.y[idx], out.shape))
-                optimizer.zero_grad()
+                if spec.clear_grads:
+                    optimizer.zero_grad()
                 if loss.requires_grad:  # not when every parameter is frozen or the graph detached
                     loss.backward()
                 recording = spec.record and step % grad_every == 0

@@ -5,7 +5,8 @@ instead of the given starting weights), ``standardize-x`` (inputs standardized w
 statistics), ``standardize-y`` (regression targets standardized; the engine maps outputs back to
 the original units), ``clip`` (the gradient norm clipped to `CLIP_NORM`, same LR), ``unfreeze``
 (every parameter trainable, the optimizer over all of them), ``in-order`` (the batches in the
-data's own order, never shuffled). Same data, steps and seed otherwise, so a difference in outcome is the
+data's own order, never shuffled), ``accumulate`` (gradients never cleared between steps, as a
+PyTorch loop without ``zero_grad()``). Same data, steps and seed otherwise, so a difference in outcome is the
 effect of that one setting. Names join with ``+`` to change several settings at once:
 ``reinit+lr/10`` is a fresh standard init trained at a tenth of the learning rate.
 """
@@ -28,7 +29,8 @@ def control_spec(name: str, spec: TrainSpec, lr: float) -> TrainSpec | None:
     (regression targets standardized; its outputs are mapped back to the original units),
     ``clip`` (the global gradient norm clipped to `CLIP_NORM` before each step, same LR),
     ``unfreeze`` (every parameter trainable, the optimizer built over all of them) or
-    ``in-order`` (the training batches in the data's own order, never shuffled).
+    ``in-order`` (the training batches in the data's own order, never shuffled) or
+    ``accumulate`` (the gradients never cleared between steps; PyTorch).
 
     Each differs from the recorded run in that one setting only (same data, steps and seed);
     ``a+b`` applies both changes.
@@ -48,6 +50,8 @@ def control_spec(name: str, spec: TrainSpec, lr: float) -> TrainSpec | None:
         return replace(spec, unfreeze=True, record=False)
     if name == "in-order":
         return replace(spec, shuffle=False, record=False)
+    if name == "accumulate":
+        return replace(spec, clear_grads=False, record=False)
     if name == "standardize-x":
         mean, std = _finite_stats(spec.x)
         return replace(spec, x=(spec.x - mean) / std, x_val=(spec.x_val - mean) / std,

@@ -310,15 +310,7 @@ class KerasCapture:
             last = capture._last_call
             if not capture._in_fit and last is not None and y_pred is last[2]:
                 try:
-                    model, x, _, training = last
-                    record = capture.fits.setdefault(id(model), KerasFitRecord(model=model))
-                    record.loop = record.loop or CustomLoop()
-                    record.loop.loss = self
-                    x, y = _array(x), _array(y_true)
-                    if x is not None and y is not None and x.dtype != object:
-                        if training and record.initial_weights is None and not record.loop.steps:
-                            record.snapshot()
-                        record.loop.add(x, y, training)
+                    capture.loop_batch(y_true, loss=self)
                 except Exception:  # noqa: BLE001, S110 - recording must never break the user's loss
                     pass
             return original_loss(self, y_true, y_pred, *args, **kwargs)
@@ -369,6 +361,24 @@ class KerasCapture:
             restore_tf()
             capture._last_call = None
         self._restore = restore
+
+    def loop_batch(self, target, loss=None):
+        """The last model call's inputs and ``target`` as one batch of a custom loop (see
+        `CustomLoop`): found or create the model's record and loop, keep the starting weights
+        before the first training batch, add the batch. ``loss`` (a Keras ``Loss``) is the loop's
+        loss when given. Returns the record, or None when the batch is not arrays."""
+        model, x, _, training = self._last_call
+        record = self.fits.setdefault(id(model), KerasFitRecord(model=model))
+        record.loop = record.loop or CustomLoop()
+        if loss is not None:
+            record.loop.loss = loss
+        x, y = _array(x), _array(target)
+        if x is None or y is None or x.dtype == object:
+            return None
+        if training and record.initial_weights is None and not record.loop.steps:
+            record.snapshot()
+        record.loop.add(x, y, training)
+        return record
 
     def remove(self) -> None:
         if self._restore is not None:
@@ -452,20 +462,14 @@ def _on_subtraction(capture, keras, left, right) -> None:
             target = left
         else:
             return
-        model, x, _, training = last
-        record = capture.fits.setdefault(id(model), KerasFitRecord(model=model))
-        record.loop = record.loop or CustomLoop()
+        record = capture.loop_batch(target)
+        if record is None:
+            return
         if record.loop.loss is None:
             record.loop.loss = keras.losses.MeanSquaredError()
-        x, y = _array(x), _array(target)
-        if x is None or y is None or x.dtype == object:
-            return
-        out_shape, y_shape = tuple(np.shape(output)), tuple(y.shape)
-        if training and record.loop.broadcast is None and len(out_shape) != len(y_shape) \
+        out_shape, y_shape = tuple(np.shape(output)), tuple(np.shape(target))
+        if last[3] and record.loop.broadcast is None and len(out_shape) != len(y_shape) \
                 and out_shape[0] == y_shape[0] > 1 and (out_shape[1:] == (1,) or y_shape[1:] == (1,)):
             record.loop.broadcast = (out_shape, y_shape)
-        if training and record.initial_weights is None and not record.loop.steps:
-            record.snapshot()
-        record.loop.add(x, y, training)
     except Exception:  # noqa: BLE001, S110 - recording must never break the user's arithmetic
         pass

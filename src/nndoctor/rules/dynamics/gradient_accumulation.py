@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._base import Evidence, Rule, RuledOut
+from .._base import Evidence, Rule, RuledOut, fmt_score
+from .._measures import learned, score_of
 
 ACCUMULATED = 20.0  # stored .grad over the largest of 8 fresh batch gradients (see docs/measurements.md)
 FRESH = "fresh_gradients"
+ACCUMULATE = "accumulate"  # control: the recorded run with gradients never cleared
 
 
 class GradientAccumulation(Rule):
@@ -27,6 +29,14 @@ class GradientAccumulation(Rule):
     gradients itself); silent when the model carries no gradients or the given weights blew up.
     A loop that clears once per epoch leaves the sum of one epoch, often under 20x: not seen
     here, but `nndoctor run` sees the missing clear in the loop itself (RUN002).
+
+    When the piled-up gradients have already blown the weights up to NaN/inf, there is no
+    stored gradient left to compare. Then a standard init is trained with the same loss,
+    optimizer and learning rate twice: clearing the gradients (the recorded run) and never
+    clearing them (the `accumulate` control). If the first stays finite and learns while the
+    second blows up, a loop without `zero_grad()` explains the given weights: a warning, since
+    an init far off scale explains them too (bad-init-scale, ranked after it: a PyTorch init is
+    standard unless the user's code changed it, a forgotten `zero_grad()` changes nothing).
 
     ## Why is this bad?
     Every step applies the sum of all past gradients: the effective learning rate grows step
@@ -54,10 +64,19 @@ class GradientAccumulation(Rule):
         stored = ev.model.extra.get("stored_grad_norms")
         return stored if stored and not ev.fresh_start and ev.data_finite else None
 
+    def _blown_up(self, ev: Evidence) -> bool:
+        """The given weights blew up (NaN/inf) in a PyTorch loop that ran backward()."""
+        return bool(ev.fresh_start and ev.framework == "torch" and ev.data_finite
+                    and ev.model.extra.get("stored_grad_norms"))
+
     def wants(self, ev: Evidence) -> set[str]:
+        if self._blown_up(ev):  # worth a run only when the clearing one stayed finite
+            return {ACCUMULATE} if ev.run is not None and ev.run.nonfinite_step is None else set()
         return {FRESH} if self._stored(ev) else set()
 
     def check(self, ev: Evidence):
+        if self._blown_up(ev):
+            return self._check_blown_up(ev)
         stored = self._stored(ev)
         fresh = ev.experiments.get(FRESH) or {}
         if not stored or not fresh.get("max"):
@@ -85,3 +104,32 @@ class GradientAccumulation(Rule):
             evidence, "Call optimizer.zero_grad() before every loss.backward().",
             "optimizer.zero_grad()\nloss = loss_fn(model(xb), yb)\nloss.backward()\noptimizer.step()",
             confirmed_by=[FRESH])
+
+    def _check_blown_up(self, ev: Evidence):
+        """The given weights are NaN/inf; the recorded run started from a standard init. Does that
+        init blow up the same way once the gradients are never cleared?"""
+        run, accumulated = ev.run, ev.controls.get(ACCUMULATE)
+        if run is None or accumulated is None:
+            return None
+        if run.nonfinite_step is not None or not learned(ev.trained_val, ev.task):
+            return RuledOut("the given weights blew up, and a standard init trained with the same settings "
+                            "does not learn either: the settings, not the loop, are at fault")
+        if accumulated.nonfinite_step is None:
+            return RuledOut("the given weights blew up, but a standard init trained without clearing its "
+                            "gradients stays finite: piled-up gradients do not explain it")
+        evidence = {"given_weights_finite": False, "score": score_of(ev.trained_val, ev.task),
+                    "accumulated_nonfinite_step": accumulated.nonfinite_step}
+        # a warning: an init far off scale blows up the same way (see bad-init-scale), and the
+        # given weights no longer tell which happened; in a PyTorch model the init is standard
+        # unless the user's code changed it, while a loop without zero_grad() needs no change at all
+        return self.finding(
+            "warning", 0.55,
+            f"The weights as given hold NaN/inf: the training that made them blew up. From a standard "
+            f"init, the same loss, optimizer and learning rate stay finite when the gradients are "
+            f"cleared before every step (reaching {fmt_score(evidence['score'], ev.task)}), but blow up "
+            f"at step {accumulated.nonfinite_step} when they are never cleared, as a loop without "
+            "optimizer.zero_grad() does. Check that the loop clears them (a starting init far off "
+            "scale would blow up too: see bad-init-scale).",
+            evidence, "Call optimizer.zero_grad() before every loss.backward().",
+            "optimizer.zero_grad()\nloss = loss_fn(model(xb), yb)\nloss.backward()\noptimizer.step()",
+            confirmed_by=[ACCUMULATE, "recorded_run"])

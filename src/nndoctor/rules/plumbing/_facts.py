@@ -15,6 +15,7 @@ TORCH_LOSSES = {  # (canonical name, from_logits) -> the torch class the adapter
     ("binary_crossentropy", False): "nn.BCELoss", ("binary_crossentropy", True): "nn.BCEWithLogitsLoss",
     ("mse", None): "nn.MSELoss", ("mae", None): "nn.L1Loss", ("huber", None): "nn.HuberLoss",
 }
+ONE_TOLERANCE = 1e-6  # float32 rounding of a one-unit softmax (its epsilon is 6e-8)
 ROW_TOLERANCE = 1e-4  # softmax rows sum to 1 within float32 rounding; logits never do
 MAX_QUOTE = 240  # characters of a framework error quoted in a message
 STALLED = 0.9  # a last-epoch loss this close to the no-learning loss has not moved off it
@@ -42,7 +43,7 @@ def activation_from_outputs(outputs) -> str | None:
     if out.size == 0:
         return None
     if out.shape[1] == 1:
-        return "softmax" if np.all(out == 1.0) else None
+        return "softmax" if np.all(equal_to_one(out)) else None
     if np.all(out >= -ROW_TOLERANCE) and np.allclose(out.sum(axis=1), 1.0, rtol=0, atol=ROW_TOLERANCE):
         return "softmax"
     if np.all(out <= ROW_TOLERANCE) and np.allclose(np.exp(out).sum(axis=1), 1.0, rtol=0, atol=ROW_TOLERANCE):
@@ -101,3 +102,9 @@ def learned_despite_it(ev: Evidence) -> bool:
     if ev.run is None or not ev.run.epoch_train_loss or not learned(ev.trained_val, ev.task):
         return False
     return not (ev.baseline_loss and ev.run.epoch_train_loss[-1] >= STALLED * ev.baseline_loss)
+
+
+def equal_to_one(values) -> np.ndarray:
+    """Which values are 1 up to float32 rounding: a softmax over one unit gives exactly 1.0 in
+    PyTorch and 0.99999994 for some inputs in Keras 3.15.1 (exp(x) / sum rounded)."""
+    return np.abs(np.asarray(values, dtype=np.float64) - 1.0) <= ONE_TOLERANCE

@@ -8,8 +8,8 @@ import numpy as np
 
 from .._base import Evidence, Rule, RuledOut, fmt_pct, fmt_score
 from .._measures import clearly_better, score_of
-from ._facts import (CATEGORICAL_LOSSES, PROBABILITY_LOSSES, framework_error, learned_despite_it,
-                     loss_label, output_activation, run_loss, value_range)
+from ._facts import (CATEGORICAL_LOSSES, PROBABILITY_LOSSES, equal_to_one, framework_error,
+                     learned_despite_it, loss_label, output_activation, run_loss, value_range)
 
 KERAS_CLASSES = {"sparse_categorical_crossentropy": "SparseCategoricalCrossentropy",
                  "categorical_crossentropy": "CategoricalCrossentropy",
@@ -140,13 +140,13 @@ class OutputActivationMismatch(Rule):
         if act == "softmax":
             kinds.append("softmax-one-unit")
             out = np.asarray(ev.given_val_outputs, dtype=float).reshape(-1)
-            facts["val_outputs_equal_to_1"] = int(np.sum(out == 1.0))
+            facts["val_outputs_equal_to_1"] = int(np.sum(equal_to_one(out)))
             text = (f"The output layer has 1 unit with softmax{seen}: softmax over one value is "
                     f"always 1.0, so every prediction is the same; {facts['val_outputs_equal_to_1']} "
                     f"of {out.size} validation outputs are 1.000")
             if ev.run is not None and ev.run.final_val_outputs is not None:
                 trained = np.asarray(ev.run.final_val_outputs, dtype=float).reshape(-1)
-                facts["trained_outputs_equal_to_1"] = int(np.sum(trained == 1.0))
+                facts["trained_outputs_equal_to_1"] = int(np.sum(equal_to_one(trained)))
                 text += f", and {facts['trained_outputs_equal_to_1']} of {trained.size} after {ev.run.steps} training steps"
             parts.append(text + ".")
         if ev.model.loss_name in CATEGORICAL_LOSSES:

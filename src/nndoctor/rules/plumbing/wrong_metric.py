@@ -62,10 +62,7 @@ class WrongMetric(Rule):
             kind = "continuous" if ev.task == "regression" and continuous else "class"
             return RuledOut(f"the compiled metrics {metrics} fit a {ev.task} on {kind} targets")
         name = wrong[0]
-        use_given = ev.given_learned or ev.run is None
-        outputs = ev.given_val_outputs if use_given else ev.run.final_val_outputs
-        summary = ev.given_val if use_given else ev.trained_val
-        who = "the model as given" if use_given else "the trained copy"
+        outputs, summary, who = _judged(ev)
         value, rule_text = _keras_accuracy(name, outputs, ev.val.targets)
         r2 = summary.r2 if summary is not None else None
         lo, hi = value_range(ev.train.targets)
@@ -86,10 +83,8 @@ class WrongMetric(Rule):
 
     def _exact(self, ev: Evidence, metrics: list[str]):
         """``keras.metrics.Accuracy()``: exact equality of target and raw output, on any task."""
-        use_given = ev.given_learned or ev.run is None
-        outputs = np.asarray(ev.given_val_outputs if use_given else ev.run.final_val_outputs, dtype=np.float64)
-        summary = ev.given_val if use_given else ev.trained_val
-        who = "the model as given" if use_given else "the trained copy"
+        outputs, summary, who = _judged(ev)
+        outputs = np.asarray(outputs, dtype=np.float64)
         out = outputs.reshape(len(outputs), -1)
         y = np.asarray(ev.val.targets, dtype=np.float64).reshape(len(out), -1)
         value = float(np.mean(y == out)) if len(out) and y.shape[1] in (1, out.shape[1]) else None
@@ -134,3 +129,11 @@ def _keras_accuracy(name: str, outputs, targets) -> tuple[float | None, str]:
                 "sparse categorical accuracy, target == index of the largest output")
     return (float(np.mean(np.argmax(y, axis=1) == np.argmax(out, axis=1))),
             "categorical accuracy, index of the largest target == index of the largest output")
+
+
+def _judged(ev: Evidence):
+    """The validation outputs and summary the metric is judged on, and whose they are: the model
+    as given when it learned (or nothing was trained), else the trained copy."""
+    if ev.given_learned or ev.run is None:
+        return ev.given_val_outputs, ev.given_val, "the model as given"
+    return ev.run.final_val_outputs, ev.trained_val, "the trained copy"

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from scipy.stats import binom
+
 from .._base import Evidence, Rule, RuledOut, fmt_pct
 
 NOISY = 0.15  # estimated share of wrong labels worth a warning
 VERY_NOISY = 0.25
 WIDE = 4  # features x 4 above the samples: too few samples per feature to trust the estimate
+OVERLAP_P = 0.01  # the confident quarter disagrees significantly less than wrong labels would make it
 
 
 class LabelNoise(Rule):
@@ -24,7 +27,10 @@ class LabelNoise(Rule):
     Classes that truly overlap look like label noise to any estimator, so the message gives
     the estimate, not a verdict on single examples; and when the inputs barely predict the
     labels at all (accuracy under the majority share + 10 points) there is nothing to estimate
-    from (see `no-signal`). With fewer than 4 samples per feature the probabilities are weak and
+    from (see `no-signal`). Wrong labels put at random show among the quarter of samples the
+    inputs predict most confidently as often as anywhere; when significantly fewer disagree there
+    (binomial, p < 0.01) than the estimate implies, the disagreements sit at class boundaries:
+    overlap, reported as info, not as noise. With fewer than 4 samples per feature the probabilities are weak and
     the finding stays a warning of confidence 0.35.
 
     ## Why is this bad?
@@ -56,6 +62,20 @@ class LabelNoise(Rule):
         if rate < NOISY or ci[0] < 0.10:
             return RuledOut(f"cleanlab estimates {fmt_pct(rate)} of training labels wrong "
                             f"(95% CI {fmt_pct(ci[0])}-{fmt_pct(ci[1])})")
+        overlap = boundary_only(result, rate)
+        if overlap is not None:
+            return self.finding(
+                "info", 0.3,
+                f"cleanlab estimates that {fmt_pct(rate)} of the {result['n']} training labels disagree "
+                f"with the inputs, but among the {overlap['n']} samples the inputs predict most "
+                f"confidently only {overlap['disagreeing']} do ({fmt_pct(overlap['share'])}; wrong labels "
+                f"put at random would show there at about {fmt_pct(overlap['expected'])}, p = "
+                f"{overlap['p_value']:.2g}). The disagreements sit where the classes overlap: that is "
+                "what hard data look like, not a sign of mislabeling.",
+                {"estimated_noise_rate": rate, "ci95": ci, "flagged": result["flagged"],
+                 "confident_quarter": overlap},
+                "Nothing to fix in the labels on this evidence; more informative features, not "
+                "relabeling, would separate the overlapping classes.", "", confirmed_by=["label_noise"])
         worst = ", ".join(f"#{s['index']} labelled {s['label']} looks like {s['suggested']}"
                           for s in result["most_suspicious"][:3])
         n_features = int(np.prod(ev.train.feature_shape)) if ev.train.feature_shape else 1
@@ -77,3 +97,20 @@ class LabelNoise(Rule):
             "train with cleanlab.classification.CleanLearning.",
             "cleanlab.filter.find_label_issues(labels, pred_probs)",
             confirmed_by=["label_noise"])
+
+
+def boundary_only(result: dict, rate: float) -> dict | None:
+    """When the labels that disagree with the inputs sit only where classes overlap: among the
+    quarter of samples predicted most confidently, significantly fewer disagree (one-sided
+    binomial, p < 0.01) than labels wrong at ``rate`` would give. Wrong labels put at random land
+    in the confident quarter as often as anywhere, disagreeing with a share ``rate * (k - 1) / k``
+    (a label swapped for a neighbouring class: ``rate``, more); overlapping classes disagree near
+    their boundaries only. Returns the figures, or None (noise not ruled out that way)."""
+    quarter, k = result.get("confident_quarter"), result.get("classes")
+    if not quarter or not k or quarter["n"] == 0:
+        return None
+    expected = rate * (k - 1) / k
+    p = float(binom.cdf(quarter["disagreeing"], quarter["n"], expected))
+    if p >= OVERLAP_P:
+        return None
+    return {**quarter, "share": quarter["disagreeing"] / quarter["n"], "expected": expected, "p_value": p}

@@ -6,6 +6,7 @@ import numpy as np
 
 from .._base import Evidence, Rule, RuledOut, fmt_score
 from .._measures import score_of
+from ..signal.label_noise import boundary_only
 
 MEMORIZED = {"classification": 0.95, "regression": 0.9}
 GAP = {"classification": 0.25, "regression": 0.4}
@@ -127,10 +128,12 @@ class Overfitting(Rule):
 def _reliable_label_noise(ev: Evidence) -> float | None:
     """cleanlab's estimated share of wrong training labels, when it is 15% or more (interval
     above 10%) and the inputs are low-dimensional enough (features under a tenth of the samples)
-    for its out-of-sample probabilities to be trusted; else None."""
+    for its out-of-sample probabilities to be trusted, and the disagreements do not sit at class
+    boundaries only (overlap, see `label-noise`); else None."""
     result = ev.experiments.get("label_noise") or {}
     rate, ci = result.get("estimated_noise_rate"), result.get("ci95")
     n_features = int(np.prod(ev.train.feature_shape)) if ev.train.feature_shape else 1
-    if rate is None or not ci or rate < 0.15 or ci[0] < 0.10 or n_features * 10 > ev.train.n:
+    if rate is None or not ci or rate < 0.15 or ci[0] < 0.10 or n_features * 10 > ev.train.n \
+            or boundary_only(result, rate) is not None:
         return None
     return float(rate)
