@@ -139,7 +139,8 @@ def record(tmp_path, zero="opt.zero_grad()", step="opt.step()", predict="model.e
 def test_recorder_sees_a_healthy_loop_and_raises_nothing(tmp_path):
     import torch
 
-    originals = (torch.optim.Optimizer.zero_grad, torch.nn.Module.zero_grad, torch.Tensor.backward)
+    originals = (torch.optim.Optimizer.zero_grad, torch.nn.Module.zero_grad, torch.Tensor.backward,
+                 torch.nn.Module.load_state_dict)
     recorder, rec = record(tmp_path)
     t = recorder.torch
     assert (t.steps, t.zero_grad_calls, t.backward_calls, t.loss_calls) == (12, 12, 12, 12)
@@ -148,7 +149,8 @@ def test_recorder_sees_a_healthy_loop_and_raises_nothing(tmp_path):
     assert isinstance(rec.loss, torch.nn.CrossEntropyLoss) and rec.batch_size == 16
     assert script_findings(t, rec) == []
     # everything patched is restored
-    assert (torch.optim.Optimizer.zero_grad, torch.nn.Module.zero_grad, torch.Tensor.backward) == originals
+    assert (torch.optim.Optimizer.zero_grad, torch.nn.Module.zero_grad, torch.Tensor.backward,
+            torch.nn.Module.load_state_dict) == originals
 
 
 def test_recorder_sees_functional_losses_once(tmp_path):
@@ -201,6 +203,44 @@ def test_recorder_names_the_loop_fault(tmp_path, change, cause):
     assert optimizer is not None
     assert [f.cause for f in script_findings(recorder.torch, rec, optimizer)] == [cause]
     assert [f.cause for f in script_findings(recorder.torch, rec)] == [cause]
+
+
+@pytest.mark.parametrize("best, restored", [("0.0", True), ("float('inf')", False)])
+def test_recorder_sees_training_undone_by_an_early_stopping_reload(tmp_path, best, restored):
+    """An early-stopping 'best' state that never updates (best loss starting at 0): the state
+    saved before training is loaded back at the end (RUN012, undertrained); the twin, starting
+    at infinity, keeps its best epoch's trained weights."""
+    script = tmp_path / "early_stopping.py"
+    script.write_text(textwrap.dedent(f"""
+        import copy
+        import torch
+        from torch import nn
+        torch.manual_seed(0)
+        x, y = torch.randn(64, 4), torch.randint(0, 2, (64,))
+        model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))
+        opt = torch.optim.SGD(model.parameters(), lr=0.1)
+        loss_fn = nn.CrossEntropyLoss()
+        best, state = {best}, copy.deepcopy(model.state_dict())
+        for epoch in range(3):
+            for i in range(0, 64, 16):
+                opt.zero_grad()
+                loss_fn(model(x[i:i + 16]), y[i:i + 16]).backward()
+                opt.step()
+            with torch.no_grad():
+                val_loss = loss_fn(model(x), y).item()
+            if val_loss < best:
+                best, state = val_loss, copy.deepcopy(model.state_dict())
+        model.load_state_dict(state)
+        model.eval()
+        model(x)
+    """))
+    with ScriptRecorder() as recorder:
+        code, error = execute(str(script), [])
+    assert code == 0 and error is None, error
+    (rec,) = recorder.torch.models.values()
+    assert rec.restored_to_start is restored
+    found = [(f.code, f.cause) for f in script_findings(recorder.torch, rec)]
+    assert found == ([("RUN012", "undertrained")] if restored else [])
 
 
 @pytest.mark.parametrize("loop, flagged", [

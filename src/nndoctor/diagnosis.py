@@ -22,6 +22,7 @@ from .experiments._base import load_all as load_experiments
 from .experiments.controls import control_spec
 from .experiments.fix_and_retrain import demote_if_training_did_not_replicate
 from .experiments.fix_and_retrain import verify_fix
+from .evidence.affine import computes_affine_map
 from .evidence.data import MAX_CLASSES, DataProfile, decode_labels, profile_data
 from .evidence.model import ModelProfile
 from .evidence.outputs import PredictionSummary, summarize_predictions, to_probabilities
@@ -119,6 +120,10 @@ def _diagnose(model, x, y, validation_data, loss, optimizer, lr, epochs, batch_s
     given_val_outputs = adapter.predict(x_val)
     given_val = summarize(given_val_outputs, y_val, val_profile)
     given_train_loss = adapter.loss_value(x_train, y_train)
+    try:
+        profile.extra["affine"] = computes_affine_map(adapter.predict, x_train, profile.output_activation)
+    except Exception:  # noqa: BLE001 - a model that cannot take the midpoints: not known
+        profile.extra["affine"] = None
     ev = Evidence(task=task, n_classes=n_classes, framework=profile.framework, model=profile,
                   train=train_profile, val=val_profile, val_source=val_source,
                   given_train=given_train, given_val=given_val, given_val_outputs=given_val_outputs,

@@ -135,6 +135,26 @@ def test_imbalanced_but_separable_twin_is_not_flagged(framework):
     assert any(r["cause"] == "class-imbalance" for r in d.ruled_out)
 
 
+def test_a_dead_network_on_imbalanced_data_is_not_class_imbalance(framework):
+    """Every hidden ReLU dead (bias -20): the outputs are one constant, the majority class, on
+    any data. The imbalance only picks the class; dead-relu is the cause, class-imbalance a
+    warning after it. (On the same data a live network recalls every class: the twin above.)"""
+    x_train, x_val, y_train, y_val = _separable_imbalanced()
+    model = mlp(framework, 4, 2)
+    if framework == "torch":
+        import torch
+        with torch.no_grad():
+            model[0].bias.fill_(-20.0)
+    else:
+        model.layers[0].bias.assign(np.full(model.layers[0].bias.shape, -20.0, dtype=np.float32))
+    kwargs = setup(framework, model, lr=1e-2)
+    train(framework, model, x_train, y_train, epochs=10, lr=1e-2)
+    d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget=QUICK, **kwargs)
+    assert d.primary_cause == "dead-relu", [f.message for f in d.findings]
+    imbalance = next(f for f in d.findings if f.cause == "class-imbalance")
+    assert imbalance.severity == "warning" and "same value for every input" in imbalance.message
+
+
 def _separable_imbalanced():
     rng = np.random.default_rng(1)
     x = np.concatenate([rng.normal(0, 1, (380, 4)), rng.normal(4, 1, (40, 4))]).astype(np.float32)
@@ -207,7 +227,7 @@ def test_a_class_missing_from_training_is_not_a_majority_collapse(absent):
     counts = [3, 0 if absent else 1, 2, 2, 5, 6, 6, 1, 3, 2]
     accuracy = SimpleNamespace(value=0.74, ci95=[0.70, 0.77], better_than_majority=True)
     judged = SimpleNamespace(accuracy=accuracy, per_class_recall=[1.0, 0.0, 0.8, 0.7, 1.0, 0.9, 0.9, 0.6, 0.9, 0.7],
-                             predicted_histogram=[58, 0, 44, 37, 84, 56, 62, 30, 95, 34])
+                             predicted_histogram=[58, 0, 44, 37, 84, 56, 62, 30, 95, 34], all_outputs_equal=False)
     ev = SimpleNamespace(task="classification", framework="torch", judged=judged,
                          train=SimpleNamespace(class_counts=counts, majority_share=0.2))
     result = ClassImbalance().check(ev)

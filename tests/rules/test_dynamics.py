@@ -14,8 +14,10 @@ COVERAGE = {
         [P + "test_frozen_model_is_parameters_not_updating",
          P + "test_zero_learning_rate_is_parameters_not_updating",
          P + "test_optimizer_over_another_model_is_parameters_not_updating",
-         P + "test_layers_in_a_plain_list_are_parameters_not_updating"],
+         P + "test_layers_in_a_plain_list_are_parameters_not_updating",
+         P + "test_a_train_step_that_never_applies_its_gradients_is_parameters_not_updating"],
         [P + "test_trainable_twin_is_not_flagged", P + "test_fine_tuned_head_is_not_flagged",
+         P + "test_a_train_step_that_applies_its_gradients_is_not_flagged",
          P + "test_a_model_that_fits_its_data_exactly_is_not_flagged",
          P + "test_layers_in_a_plain_list_are_parameters_not_updating"]),
     "exploding-gradients": (
@@ -145,6 +147,64 @@ def test_optimizer_over_another_model_is_parameters_not_updating(framework):
     assert finding.evidence["optimizer_param_coverage"] == 0.0
     assert "unfreeze" in finding.confirmed_by
     assert "model.parameters()" in finding.fix_code
+
+
+def _custom_step_model(apply_gradients: bool):
+    """A subclassed Keras model with its own train_step and optional clipping; the faulty one
+    applies the gradients inside `if self.clip_norm is not None:`, with clip_norm left at None."""
+    import keras
+    import tensorflow as tf
+
+    class Net(keras.Model):
+        def __init__(self, clip_norm=None, **kwargs):
+            super().__init__(**kwargs)
+            self.clip_norm = clip_norm
+            self.hidden, self.out = keras.layers.Dense(16, activation="relu"), keras.layers.Dense(3)
+
+        def call(self, x):
+            return self.out(self.hidden(x))
+
+        def train_step(self, data):
+            x, y = data
+            with tf.GradientTape() as tape:
+                loss = self.compute_loss(x=x, y=y, y_pred=self(x, training=True))
+            grads = tape.gradient(loss, self.trainable_variables)
+            if self.clip_norm is not None:
+                grads, _ = tf.clip_by_global_norm(grads, self.clip_norm)
+                if not apply_gradients:
+                    self.optimizer.apply_gradients(zip(grads, self.trainable_variables))
+            if apply_gradients:
+                self.optimizer.apply_gradients(zip(grads, self.trainable_variables))
+            return {"loss": loss}
+
+    keras.utils.set_random_seed(0)
+    model = Net()
+    model(np.zeros((1, 4), dtype=np.float32))
+    model.compile(optimizer=keras.optimizers.Adam(1e-2),
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    return model
+
+
+def test_a_train_step_that_never_applies_its_gradients_is_parameters_not_updating(framework):
+    if framework == "torch":
+        pytest.skip("diagnose() trains a torch copy with its own loop, which steps; nndoctor run sees a "
+                    "torch loop without step() (RUN001)")
+    import keras
+    model = _custom_step_model(apply_gradients=False)
+    d = _diagnose(model, {})
+    assert d.primary_cause == "parameters-not-updating", [f.message for f in d.findings]
+    assert d.primary.evidence["reason"] == "never-applied"
+    assert "train_step" in d.primary.message and "apply_gradients" in d.primary.fix_code
+    assert type(model).train_step is not keras.Model.train_step
+
+
+def test_a_train_step_that_applies_its_gradients_is_not_flagged(framework):
+    if framework == "torch":
+        pytest.skip("a custom train_step is a Keras model's")
+    model = _custom_step_model(apply_gradients=True)
+    d = _diagnose(model, {})
+    assert "parameters-not-updating" not in causes(d, ("error", "warning", "info"))
+    assert _ruled_out(d, "parameters-not-updating")
 
 
 def test_trainable_twin_is_not_flagged(framework):

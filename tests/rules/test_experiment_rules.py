@@ -80,21 +80,30 @@ def test_linear_model_on_moons_is_capacity_bottleneck(framework):
 
 
 @pytest.mark.parametrize("activation", [None, "relu"])
-def test_keras_hidden_layers_without_activation_are_linear(activation):
-    """Keras only (a torch forward() may apply F.relu unseen): two Dense(32) layers with no
-    activation on circles compose to one linear map; the ReLU twin is no bottleneck."""
-    import keras
+def test_hidden_layers_without_activation_are_linear(framework, activation):
+    """Two hidden layers of 32 with no activation on circles compose to one linear map (in torch
+    seen by measuring: the output at the midpoint of two inputs is the midpoint of their outputs);
+    the ReLU twin is no bottleneck."""
     from sklearn.datasets import make_circles
     x_train, x_val, y_train, y_val = _standardized_split(*make_circles(400, noise=0.05, factor=0.5, random_state=0))
-    keras.utils.set_random_seed(0)
-    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(32, activation=activation),
-                              keras.layers.Dense(32, activation=activation), keras.layers.Dense(2)])
-    kwargs = setup("keras", model, lr=1e-2)
-    train("keras", model, x_train, y_train, epochs=20, lr=1e-2)
+    if framework == "torch":
+        import torch
+        from torch import nn
+        torch.manual_seed(0)
+        act = [nn.ReLU()] if activation else []
+        model = nn.Sequential(nn.Linear(2, 32), *act, nn.Linear(32, 32), *act, nn.Linear(32, 2))
+    else:
+        import keras
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(32, activation=activation),
+                                  keras.layers.Dense(32, activation=activation), keras.layers.Dense(2)])
+    kwargs = setup(framework, model, lr=1e-2)
+    train(framework, model, x_train, y_train, epochs=20, lr=1e-2)
     d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget=STANDARD, **kwargs)
     if activation is None:
         assert d.primary_cause == "capacity-bottleneck", [f.message for f in d.findings]
         assert d.primary.evidence["linear_hidden_layers"] and "no activation" in d.primary.message
+        assert "vanishing-gradients" not in causes(d)
     else:
         assert "capacity-bottleneck" not in causes(d), [f.message for f in d.findings]
 

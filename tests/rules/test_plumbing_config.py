@@ -37,9 +37,11 @@ COVERAGE = {
         ["test_plumbing_config::test_one_hot_labels_into_a_sparse_loss",
          "test_plumbing_config::test_labels_matching_the_loss_have_no_encoding_finding"]),
     "shape-broadcast": (
-        ["test_plumbing_config::test_output_n1_against_target_n_is_shape_broadcast_in_torch_only"],
         ["test_plumbing_config::test_output_n1_against_target_n_is_shape_broadcast_in_torch_only",
-         "test_plumbing_config::test_same_output_and_target_shapes_have_no_shape_broadcast"]),
+         "test_plumbing_config::test_a_hand_written_loss_that_broadcasts_is_shape_broadcast"],
+        ["test_plumbing_config::test_output_n1_against_target_n_is_shape_broadcast_in_torch_only",
+         "test_plumbing_config::test_same_output_and_target_shapes_have_no_shape_broadcast",
+         "test_plumbing_config::test_a_hand_written_loss_given_matching_shapes_is_not_shape_broadcast"]),
     "wrong-metric": (
         ["test_plumbing_config::test_accuracy_on_a_regression_is_wrong_metric",
          "test_plumbing_config::test_exact_match_accuracy_on_a_classifier_is_wrong_metric"],
@@ -541,8 +543,44 @@ def test_output_n1_against_target_n_is_shape_broadcast_in_torch_only(framework):
         assert finding.evidence["trained_copy_score"] < 0.2
     else:
         assert "shape-broadcast" not in causes(d, ("error", "warning", "info"))
-        assert any(r["cause"] == "shape-broadcast" and "Keras" in r["why"] for r in d.ruled_out)
+        # asked, the loss scores outputs equal to the targets 0: it pairs them
+        assert any(r["cause"] == "shape-broadcast" and "pairs each output" in r["why"] for r in d.ruled_out)
         assert d.metrics["trained_copy_val_r2"] > 0.9
+
+
+def _custom_squared_error(framework):
+    """A loss written by hand, as users write one: no reshaping of its own."""
+    if framework == "torch":
+        def squared_error(out, y):
+            return ((out - y) ** 2).mean()
+        return squared_error
+    import keras
+
+    class SquaredError(keras.losses.Loss):
+        def call(self, y_true, y_pred):
+            return keras.ops.mean(keras.ops.square(y_true - y_pred), axis=-1)
+    return SquaredError()
+
+
+def test_a_hand_written_loss_that_broadcasts_is_shape_broadcast(framework):
+    """A custom loss (a Keras Loss class, a torch function) gets (N,) targets against (N, 1)
+    outputs and broadcasts them to (N, N): Keras's own reshaping applies to its built-in losses
+    only. Asked, the loss scores outputs equal to the targets about 2x their variance."""
+    loss = _custom_squared_error(framework)
+    d = _diagnose(framework, _net(framework, 4, 1), _regression(), torch_loss=loss, keras_loss=loss)
+    assert d.primary_cause == "shape-broadcast", [f.message for f in d.findings]
+    finding = d.primary
+    assert "perfect_prediction" in finding.confirmed_by
+    assert finding.evidence["perfect_prediction_loss"] > 1.0 * finding.evidence["target_variance"]
+    assert finding.evidence["perfect_prediction_loss_matched_shapes"] < 1e-6
+
+
+def test_a_hand_written_loss_given_matching_shapes_is_not_shape_broadcast(framework):
+    loss = _custom_squared_error(framework)
+    d = _diagnose(framework, _net(framework, 4, 1), _regression(column=True), torch_loss=loss, keras_loss=loss)
+    assert "shape-broadcast" not in causes(d, ("error", "warning", "info"))
+    assert _ruled_out(d, "shape-broadcast")
+    assert d.metrics["trained_copy_val_r2"] > 0.9
 
 
 def test_same_output_and_target_shapes_have_no_shape_broadcast(framework):

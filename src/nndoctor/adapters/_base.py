@@ -116,6 +116,13 @@ class Adapter(ABC):
         """Mean loss of the user's model on (x, y) in inference mode."""
 
     @abstractmethod
+    def perfect_prediction_loss(self, y: np.ndarray, output_shape: tuple) -> tuple[float, float]:
+        """The user's loss on outputs equal to the targets ``y`` (reshaped to the per-sample
+        ``output_shape``): against ``y`` as given, and against ``y`` in the outputs' shape. A
+        loss that pairs each output with its own target scores both alike (0 for a distance);
+        one that broadcasts (N, 1) against (N,) compares every output with every target."""
+
+    @abstractmethod
     def train_copy(self, spec: TrainSpec):
         """Train a copy with the user's starting weights; return its `RunRecord`."""
 

@@ -105,14 +105,22 @@ def _flat_layers(model) -> list:
 def _copy_architecture(model):
     """A new model of the same architecture: `keras.models.clone_model`; for a subclassed
     model whose class Keras cannot look up by name (defined in a script run as ``__main__``),
-    its own class rebuilt from its config."""
+    its own class rebuilt from its config. Uncompiled: clone_model would compile a compiled
+    model's copy from its compile config, which fails on a loss or metric class defined in the
+    script and not registered with Keras; nndoctor compiles its copies itself."""
+    compiled = model.__dict__.get("compiled")
     try:
+        if compiled:
+            model.compiled = False  # put back below: the user's model is left as it was
         return keras.models.clone_model(model)
     except (TypeError, ValueError):
         if type(model) in (keras.Sequential, keras.Model):  # nothing of the user's own to rebuild
             raise
         config = {k: v for k, v in model.get_config().items() if k not in ("name", "trainable", "dtype")}
         return type(model).from_config(config)
+    finally:
+        if compiled:
+            model.compiled = compiled
 
 
 def _own_params(layer) -> int:
@@ -218,6 +226,13 @@ def _rng_kept(seed: int):
 
 
 EXACT_ACCURACY_CLASS = "Accuracy"  # keras.metrics.Accuracy: named "accuracy", like the string
+
+
+def _custom_train_step(model) -> bool:
+    """The model's class writes its own ``train_step`` (what one step of fit does)."""
+    import keras
+
+    return type(model).train_step is not keras.Model.train_step
 
 
 def _normalizes_inputs(model) -> bool:
@@ -327,7 +342,8 @@ class KerasAdapter(Adapter):
             has_batchnorm=any(layer.kind == "batchnorm" for layer in layers),
             extra={"trainable_params": int(sum(np.prod(w.shape) for w in self.model.trainable_weights)),
                    "metrics": _compiled_metrics(self.model), "backend": keras.backend.backend(),
-                   "normalizes_inputs": _normalizes_inputs(self.model)},
+                   "normalizes_inputs": _normalizes_inputs(self.model),
+                   "custom_train_step": _custom_train_step(self.model)},
         )
         return self._profile
 
@@ -366,6 +382,11 @@ class KerasAdapter(Adapter):
 
     def loss_value(self, x: np.ndarray, y: np.ndarray) -> float:
         return self._loss_from_outputs(self._forward(self.model, x), y)
+
+    def perfect_prediction_loss(self, y: np.ndarray, output_shape: tuple) -> tuple[float, float]:
+        y = np.asarray(y, dtype=np.float32)
+        perfect = y.reshape((len(y), *output_shape))
+        return self._loss_from_outputs(perfect, y), self._loss_from_outputs(perfect, perfect)
 
     def state_fingerprint(self) -> dict:
         from keras.src.backend.common import global_state

@@ -7,6 +7,7 @@ import inspect
 import math
 import random
 import time
+import warnings
 from contextlib import contextmanager
 
 import numpy as np
@@ -310,6 +311,19 @@ class TorchAdapter(Adapter):
                 return float(self.loss_fn(out, self._target(y, out.shape)))
             except (RuntimeError, ValueError, IndexError):
                 return math.nan
+
+    def perfect_prediction_loss(self, y: np.ndarray, output_shape: tuple) -> tuple[float, float]:
+        y = np.asarray(y, dtype=np.float32)
+        perfect = torch.as_tensor(y.reshape((len(y), *output_shape)))
+        values = []
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the broadcasting UserWarning is what is measured
+            for target in (self._target(y, perfect.shape), perfect.clone()):
+                try:
+                    values.append(float(self.loss_fn(perfect, target)))
+                except (RuntimeError, ValueError, IndexError):
+                    values.append(math.nan)
+        return values[0], values[1]
 
     def loss_value(self, x: np.ndarray, y: np.ndarray) -> float:
         with _modes_kept(self.model), _single_thread():

@@ -31,6 +31,7 @@ from .script_rules import (
     ScriptCrashed,
     StepNeverCalled,
     WeightsNeverChanged,
+    WeightsRestoredToStart,
     ZeroGradMissing,
 )
 from .start_weights import dead_relu_at_start, keras_fractions, torch_fractions
@@ -378,7 +379,20 @@ def script_findings(t: TorchCapture, rec, optimizer=None) -> list[Finding]:
             fix="Build the optimizer after the model is final (after replacing or adding layers), over "
                 "model.parameters().",
             fix_code="model.head = nn.Linear(64, 10)\noptimizer = torch.optim.Adam(model.parameters(), lr=1e-3)"))
-    if steps >= 2 and rec.train_loss_calls >= 2 and rec.weights_changed() is False:
+    if rec.restored_to_start and rec.weights_changed() is False:
+        found.append(Finding(
+            cause="undertrained", code=WeightsRestoredToStart.code, severity="error", confidence=0.95,
+            message=(f"Training changed the model's weights over {rec.train_loss_calls} iterations, but then "
+                     "load_state_dict() put back the weights it had at the first loss call, and the script "
+                     "ended with them: the model is untrained. An early-stopping 'best' state that was never "
+                     "updated (a best loss that starts at 0, so no epoch beats it) does this."),
+            evidence={"optimizer_steps": steps, "training_iterations": rec.train_loss_calls,
+                      "restored_to_start": True},
+            fix="Start the best loss at infinity (best_loss = float('inf')) so that the best epoch's state is "
+                "kept, or do not reload a state saved before training.",
+            fix_code="best_loss = float('inf')\nif val_loss < best_loss:\n    best_loss, best_state = val_loss, "
+                     "copy.deepcopy(model.state_dict())"))
+    if steps >= 2 and rec.train_loss_calls >= 2 and rec.weights_changed() is False and not rec.restored_to_start:
         why = _why_unchanged(rec.model, optimizer)
         found.append(Finding(
             cause="parameters-not-updating", code=WeightsNeverChanged.code, severity="error", confidence=0.97,

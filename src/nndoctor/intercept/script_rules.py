@@ -387,10 +387,44 @@ class LossBroadcast(ScriptRule):
     summary = "a hand-written loss subtracted an (N,) target from an (N, 1) output (Keras loop)"
 
 
+class WeightsRestoredToStart(ScriptRule):
+    """Flags a trained PyTorch model whose weights were put back to their starting values.
+
+    ## What it does
+    Watches ``load_state_dict``: when a model whose weights had changed since the first loss
+    call is loaded with a state equal to its weights at that call, training was undone. The
+    usual form is an early-stopping checkpoint that never updated: ``best_loss = 0.0`` (no
+    validation loss is lower), so the "best" state stays the one saved before training and is
+    restored at the end. An error: the model as given is untrained.
+
+    ## Why is this bad?
+    The loss printed during training falls and the loop looks right, but the model the script
+    evaluates and keeps is the one it started with: random predictions.
+
+    ## Example
+    ```python
+    best_loss, best_state = 0.0, copy.deepcopy(model.state_dict())
+    for epoch in range(100):
+        ...
+        if val_loss < best_loss:          # never true
+            best_loss, best_state = val_loss, copy.deepcopy(model.state_dict())
+    model.load_state_dict(best_state)     # the untrained weights
+    ```
+
+    ## Fix
+    Start the comparison at infinity (``best_loss = float("inf")``), or save the state whenever
+    it is the best so far, before stopping.
+    """
+
+    code = "RUN012"
+    cause = "undertrained"
+    summary = "load_state_dict put the trained model back to its weights before training"
+
+
 SCRIPT_RULES: list[type[ScriptRule]] = [StepNeverCalled, ZeroGradMissing, PredictsInTrainMode, ScriptCrashed,
                                         WeightsNeverChanged, OneClassBatches, PredictionInputsShifted,
                                         LRScheduleCollapse, LabelsOutsideOutput, LRScheduleRise,
-                                        LossBroadcast]
+                                        LossBroadcast, WeightsRestoredToStart]
 
 
 def find_script_rule(code_or_cause: str) -> list[type[ScriptRule]]:

@@ -72,6 +72,7 @@ class TorchModelRecord:
     label_pairs_same: int = 0  # ... and those that share their label
     last_label: int | None = None
     inputs_from_module: bool = False  # its inputs were another module's outputs (an encoder's): features, not data
+    restored_to_start: bool = False  # trained weights replaced by the starting ones (load_state_dict)
 
     def snapshot(self) -> None:
         params = list(self.model.parameters())
@@ -214,11 +215,34 @@ class TorchCapture:
             self._patched.append((owner, name, original))
 
         self._watch_accuracy(torch)
+        self._watch_restores(torch)
         counting(torch.optim.Optimizer, "zero_grad", "zero_grad_calls")
         counting(torch.nn.Module, "zero_grad", "zero_grad_calls")
         counting(torch.Tensor, "backward", "backward_calls")
         for name in FUNCTIONAL_LOSSES:
             self._patch_functional_loss(torch.nn.functional, name)
+
+    def _watch_restores(self, torch) -> None:
+        """``model.load_state_dict(state)`` that puts a trained model back to its weights at the
+        first loss call: an early-stopping 'best' checkpoint that was never updated, a reload
+        of the initial state. The record remembers it (`restored_to_start`)."""
+        original = torch.nn.Module.__dict__["load_state_dict"]
+        capture = self
+
+        def load_state_dict(module, *args, **kwargs):
+            record = capture.models.get(id(module))
+            trained = record.weights_changed() if record is not None else None
+            result = original(module, *args, **kwargs)
+            try:
+                if trained and record.weights_changed() is False:
+                    record.restored_to_start = True
+            except Exception:  # noqa: BLE001, S110 - recording must never break the user's load
+                pass
+            return result
+        load_state_dict.__wrapped__ = original
+        load_state_dict.__doc__ = original.__doc__
+        torch.nn.Module.load_state_dict = load_state_dict
+        self._patched.append((torch.nn.Module, "load_state_dict", original))
 
     def _watch_accuracy(self, torch) -> None:
         """A script's own accuracy computation, ``(model(x).argmax(1) == y)``, names the labels

@@ -18,6 +18,10 @@ class ClassImbalance(Rule):
     or 95% of predictions in one class, with accuracy not significantly above the majority
     share, is a collapse to the majority.
 
+    A model whose outputs are the same for every input computes a constant (dead units, weights
+    that never moved): it predicts one class on any data, so the collapse is not the imbalance's
+    doing; that is only a warning, ranked after what makes the outputs constant.
+
     ## Why is this bad?
     Predicting the majority class always already scores the majority share, so the loss
     rewards it; the model never learns the minority classes and its accuracy hides it.
@@ -62,6 +66,20 @@ class ClassImbalance(Rule):
         if not collapsed or (acc is not None and acc.better_than_majority and min(recalls or [1]) > 0):
             return RuledOut(f"imbalanced ({ratio:.1f}:1) but every class is predicted "
                             f"(smallest recall {fmt_pct(min(recalls) if recalls else None)})")
+        if judged.all_outputs_equal:
+            # a constant function: dead units or weights that never moved make it so on any
+            # data; the imbalance only decides which class the constant lands on
+            return self.finding(
+                "warning", 0.4,
+                f"The training classes are imbalanced {ratio:.1f}:1 (majority share "
+                f"{fmt_pct(ev.train.majority_share)}) and every prediction is the majority class, but the "
+                "model outputs the same value for every input: a network that computes a constant "
+                "(see the other findings for why) predicts one class whatever the balance. Once it "
+                "learns, check the minority recall again.",
+                evidence, "Fix what makes the outputs constant first; then weight the classes if the "
+                "minority recall stays low.",
+                "model.fit(x, y, class_weight={0: 1.0, 1: n_major / n_minor})" if ev.framework == "keras"
+                else "nn.CrossEntropyLoss(weight=torch.tensor(1 / class_counts, dtype=torch.float32))")
         return self.finding(
             "error", 0.85 if acc is not None and not acc.better_than_majority else 0.6,
             f"The training classes are imbalanced {ratio:.1f}:1 (majority share "

@@ -6,11 +6,12 @@ import numpy as np
 
 from .._base import Evidence, Rule, RuledOut, fmt_pct, fmt_score
 from .._measures import clearly_better, learned, score_of
-from ._signals import dead_relu_layers, fmt_layers, kernel_changes, layer_series
+from ._signals import dead_relu_layers, fmt_layers, kernel_changes, layer_series, weight_norm
 
 UNCHANGED = 1e-6  # relative kernel change over the whole run (learning layers: 1e-3 and up)
 MOSTLY = 0.5  # share of the kernel weights that must be stuck for an error
 UNFREEZE = "unfreeze"
+UNAPPLIED = 1e-3  # applied, the recorded gradients would have moved the weights this much (relative)
 SOLVED_LOSS = 1e-4  # a training loss this small a share of the no-learning loss leaves no gradient
 
 
@@ -24,7 +25,10 @@ class ParametersNotUpdating(Rule):
     (`requires_grad=False`, `trainable=False`), a torch optimizer instance that holds none (or
     only some) of the model's parameters (built over another model instance, or before the
     model was re-created), or gradients that are zero at every step because the graph is cut
-    (``detach()``, ``torch.no_grad()``) — unless dead ReLU units explain the zeros (GD004).
+    (``detach()``, ``torch.no_grad()``) — unless dead ReLU units explain the zeros (GD004) —
+    or gradients that are not zero but never applied: learning rate x gradient x steps would
+    have moved the weights by 1e-3 of their norm or more, yet they did not move at all (a
+    custom Keras ``train_step`` that skips ``apply_gradients``).
     For frozen layers and a mis-built optimizer, a copy with every parameter trainable and an
     optimizer over all of them is trained too: only if it predicts clearly better is the
     freezing reported (a frozen base under a head that learns is fine-tuning by design). A
@@ -88,6 +92,14 @@ class ParametersNotUpdating(Rule):
         if all(g is not None and g.size and np.all(g == 0) for g in grads):
             return "no-gradient", ("their gradients are zero at every recorded step: the graph is cut "
                                    "between them and the loss (detach(), torch.no_grad(), a numpy round trip)")
+        moved = _expected_change(run, stuck, grads)
+        if moved is not None and moved >= UNAPPLIED:
+            custom = "; the model's class writes its own train_step" if model.extra.get("custom_train_step") else ""
+            return "never-applied", (f"their gradients are not zero and the learning rate is {run.lr_used:g}, "
+                                     f"which would move them by about {moved:.2g} of their norm over "
+                                     f"{run.steps} steps (learning rate x gradient): the gradients are never "
+                                     "applied (a training step that skips apply_gradients() or step())"
+                                     + custom)
         return None, "their updates are below float precision (a learning rate that is tiny, not zero)"
 
     def wants(self, ev: Evidence) -> set[str]:
@@ -163,6 +175,12 @@ class ParametersNotUpdating(Rule):
                     "layers that are already trained.",
                     "for layer in model.layers: layer.trainable = True  # then model.compile(...)" if keras_
                     else "for p in model.parameters(): p.requires_grad_(True)")
+        if reason == "never-applied":
+            return ("Apply the gradients in every training step, outside any condition: "
+                    "optimizer.apply_gradients(...) in a custom train_step, optimizer.step() in a loop.",
+                    "grads = tape.gradient(loss, self.trainable_variables)\n"
+                    "self.optimizer.apply_gradients(zip(grads, self.trainable_variables))" if keras_
+                    else "loss.backward()\noptimizer.step()")
         if reason == "optimizer":
             return ("Create the optimizer from the parameters of the model you train, after the "
                     "model is created (and again whenever it is re-created).",
@@ -171,3 +189,22 @@ class ParametersNotUpdating(Rule):
                 "trips from the forward pass.",
                 "h = self.hidden(x)  # not self.hidden(x).detach()" if not keras_
                 else "h = hidden(x)  # not keras.ops.stop_gradient(hidden(x))")
+
+
+def _expected_change(run, stuck, grads) -> float | None:
+    """The smallest relative change the stuck layers' recorded gradients would have made had they
+    been applied: learning rate x median gradient norm x steps / weight norm (plain SGD; Adam's
+    normalized steps are larger still). None without gradients or a learning rate."""
+    lr = run.lr_used
+    if not lr or lr <= 0:
+        return None
+    moves = []
+    for layer, g in zip(stuck, grads):
+        norm = weight_norm(layer)
+        if g is None or not g.size or norm <= 0:
+            return None
+        finite = g[np.isfinite(g)]
+        if not finite.size or np.median(finite) <= 0:
+            return None
+        moves.append(lr * float(np.median(finite)) * run.steps / norm)
+    return min(moves) if moves else None

@@ -27,6 +27,10 @@ class VanishingGradients(Rule):
     how many units sit at a sigmoid/tanh rail on the probe batch. It is an error when the copy
     does not learn, a warning when it learns while its first layer stays practically frozen.
 
+    A model measured to compute an affine map (no non-linearity acts: see capacity-bottleneck)
+    is ruled out: a linear stack soon has nothing left to learn, so all its gradients shrink,
+    the early layers' most, with no activation to blame.
+
     The ratio misses one form: when the forward signal itself dies out with depth (small
     weights through many tanh/sigmoid layers), the last layer's inputs are almost the same
     for every sample, so its gradient is tiny too and the ratio looks normal. So the rule also
@@ -75,6 +79,10 @@ class VanishingGradients(Rule):
                             "(see exploding-gradients, lr-too-high)")
         if dead_relu_layers(run):
             return RuledOut("gradients are zero behind dead ReLU layers (see dead-relu)")
+        if ev.model.extra.get("affine") is True:
+            return RuledOut("the model computes an affine map of its inputs (no non-linearity acts between "
+                            "its layers): there is no saturating activation for gradients to vanish through, "
+                            "and a linear model soon has nothing left to learn (see capacity-bottleneck)")
         if g_last <= 0:
             return RuledOut(f"the last layer '{last.name}' gets no gradient at all: nothing flows back")
         if g_first <= 0:

@@ -42,8 +42,10 @@ class CapacityBottleneck(Rule):
     nn.Sequential(nn.Linear(64, 1), nn.ReLU(), nn.Linear(1, 10))   # 10 classes through 1 unit
     ```
 
-    Keras Dense hidden layers that all lack an activation (nothing else non-linear in the
-    model) count as no hidden layer: they compose to one linear map.
+    Hidden layers that compose to one linear map count as no hidden layer: Keras Dense hidden
+    layers that all lack an activation (nothing else non-linear in the model), or any model whose
+    outputs, before the output activation, are measured to be an affine function of its inputs
+    (the output at the midpoint of two inputs is the midpoint of their outputs).
 
     ## Fix
     Widen the narrow layer (at least as many units as classes; 32-256 is typical for small
@@ -186,10 +188,13 @@ LINEAR_KINDS = {"dense", "dropout", "batchnorm", "activation"}  # layers that ke
 
 
 def _linear_layers(ev: Evidence) -> bool:
-    """Keras Dense hidden layers none of which has an activation, with nothing non-linear
-    between them: together one linear map. (A torch forward() may apply F.relu where the
-    profile cannot see it, so torch models are not judged.)"""
+    """Hidden layers that compose to one linear map: the model's outputs (before its output
+    activation) are measured to be an affine function of its inputs (`computes_affine_map`,
+    any framework), or Keras Dense hidden layers none of which has an activation, with nothing
+    non-linear between them."""
     hidden = ev.model.weighted_layers[:-1]
+    if hidden and ev.model.extra.get("affine") is True:  # measured: its outputs are affine in its inputs
+        return True
     return bool(ev.framework == "keras" and hidden
                 and all(layer.kind in LINEAR_KINDS for layer in ev.model.layers)
                 and all(layer.activation in (None, "linear") for layer in hidden))

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._base import Evidence, Rule, RuledOut, fmt_score
+from .._base import Evidence, Rule, RuledOut, fmt_pct, fmt_score
 from .._measures import score_of
 from ..signal.label_noise import boundary_only
 
 MEMORIZED = {"classification": 0.95, "regression": 0.9}
 GAP = {"classification": 0.25, "regression": 0.4}
+SIMPLE_DROP = 0.2  # a simple model's own drop from training (cross-validated) to validation
 DATA_HELPS = 0.05  # validation gain per doubling of data above which more data is the answer
 MIN_PER_CLASS, MIN_VAL = 20, 30  # below these, too-little-data / unreliable-evaluation speak instead
 MAX_CLASS_SHIFT = 0.4  # total variation between train and validation class shares (DA007's bar)
@@ -37,7 +38,10 @@ class Overfitting(Rule):
     overfits whatever the data size. Below 20 training samples per class or 30 validation
     samples the rule stands down: `too-little-data` and `unreliable-evaluation` speak there; so
     it does when the validation classes are distributed unlike the training ones
-    (`sorted-data-split`). When cleanlab finds 15%+ of the training labels wrong on
+    (`sorted-data-split`), and when a logistic regression (`simple_baseline`) drops as far, 20
+    points or more of balanced accuracy from its cross-validated score on the training data to
+    validation: a gap every model shows is the validation data's, not the network's memorization
+    (`preprocessing-mismatch`). When cleanlab finds 15%+ of the training labels wrong on
     low-dimensional inputs (features under a tenth of the samples), the memorized labels are
     the cause (`label-noise`) and this finding drops to a warning of confidence 0.5.
 
@@ -99,6 +103,13 @@ class Overfitting(Rule):
         train, val = pair
         if train < MEMORIZED[ev.task] or train - val < GAP[ev.task]:
             return RuledOut(f"train {fmt_score(train, ev.task)} vs validation {fmt_score(val, ev.task)}")
+        drop = _simple_model_drop(ev)
+        if drop is not None and drop[0] - drop[1] >= SIMPLE_DROP:
+            return RuledOut(f"train {fmt_score(train, ev.task)} vs validation {fmt_score(val, ev.task)}, but a "
+                            f"logistic regression drops as far: balanced accuracy {fmt_pct(drop[0])} "
+                            f"cross-validated on the training data, {fmt_pct(drop[1])} on validation. Every "
+                            "model fails there, so the validation data differ from the training data (see "
+                            "preprocessing-mismatch); it is not the network's memorization")
         curve = ev.experiments.get("learning_curve") or {}
         gain = curve.get("gain_per_doubling")
         evidence = {"train_score": train, "val_score": val, "gap": train - val,
@@ -123,6 +134,15 @@ class Overfitting(Rule):
             "keras.callbacks.EarlyStopping(monitor='val_loss', patience=10, restore_best_weights=True)"
             if ev.framework == "keras" else "torch.optim.AdamW(model.parameters(), weight_decay=1e-2)",
             confirmed_by=["learning_curve"] if gain is not None else [])
+
+
+def _simple_model_drop(ev: Evidence) -> tuple[float, float] | None:
+    """(cross-validated balanced accuracy on the training data, balanced accuracy on validation)
+    of the simple baseline's logistic regression; None for regression or when not measured."""
+    base = ev.experiments.get("simple_baseline") or {}
+    cv = base.get("train_cv_balanced_accuracy")
+    on_val = ((base.get("models") or {}).get("logistic_regression") or {}).get("balanced_accuracy")
+    return (cv, on_val) if cv is not None and on_val is not None else None
 
 
 def _reliable_label_noise(ev: Evidence) -> float | None:
