@@ -243,10 +243,12 @@ def test_a_model_that_fits_its_data_exactly_is_not_flagged(framework):
     kwargs = setup(framework, model, lr=1.0)
     train(framework, model, x_train, y_train, epochs=60, lr=1.0)
     d = _diagnose(model, kwargs)
-    assert d.experiments[0]["result"]["final_train_loss"] == 0.0  # the premise
+    # the premise: a training loss of 0 in float32 (Keras 3.15.1 leaves 7e-10: no gradient either)
+    assert d.experiments[0]["result"]["final_train_loss"] < 1e-6
     assert "parameters-not-updating" not in causes(d, ("error", "warning", "info"))
     why = next(r["why"] for r in d.ruled_out if r["cause"] == "parameters-not-updating")
-    assert "fits its training data exactly" in why
+    # with Keras 3.15.1 the last 7e-10 of loss still moves the weights (1e-5): nothing is stuck
+    assert "fits its training data exactly" in why or (framework == "keras" and "every weighted layer changed" in why)
 
 
 def test_detached_hidden_layers_are_reported_as_info(framework):

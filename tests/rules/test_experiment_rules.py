@@ -249,7 +249,7 @@ def test_few_conv_filters_are_not_named_a_bottleneck_by_a_baseline_alone():
     for kind in ("conv", "dense"):
         layers = [LayerInfo("hidden", kind, units=4, weight=np.ones((16, 4))),
                   LayerInfo("out", "dense", units=10, weight=np.ones((4, 10)))]
-        ev = SimpleNamespace(model=SimpleNamespace(weighted_layers=layers, n_params=100, opaque_layers=[]),
+        ev = SimpleNamespace(model=SimpleNamespace(weighted_layers=layers, n_params=100, opaque_layers=[], extra={}),
                              n_classes=10, given_train=None,
                              framework="torch",
                              task="classification", run=SimpleNamespace(nonfinite_step=None), data_finite=True,
