@@ -10,6 +10,8 @@ from .._measures import learned, score_of
 ACCUMULATED = 20.0  # stored .grad over the largest of 8 fresh batch gradients (see docs/measurements.md)
 FRESH = "fresh_gradients"
 ACCUMULATE = "accumulate"  # control: the recorded run with gradients never cleared
+FIX = "Call optimizer.zero_grad() before every loss.backward()."
+FIX_CODE = "optimizer.zero_grad()\nloss = loss_fn(model(xb), yb)\nloss.backward()\noptimizer.step()"
 
 
 class GradientAccumulation(Rule):
@@ -101,8 +103,7 @@ class GradientAccumulation(Rule):
             f"gradient of {fresh['batches']} fresh batches at the same weights ({largest:.3g}): the "
             "training loop adds each batch's gradient to the last ones instead of clearing them, so "
             "every step is larger than the one before.",
-            evidence, "Call optimizer.zero_grad() before every loss.backward().",
-            "optimizer.zero_grad()\nloss = loss_fn(model(xb), yb)\nloss.backward()\noptimizer.step()",
+            evidence, FIX, FIX_CODE,
             confirmed_by=[FRESH])
 
     def _check_blown_up(self, ev: Evidence):
@@ -130,6 +131,5 @@ class GradientAccumulation(Rule):
             f"at step {accumulated.nonfinite_step} when they are never cleared, as a loop without "
             "optimizer.zero_grad() does. Check that the loop clears them (a starting init far off "
             "scale would blow up too: see bad-init-scale).",
-            evidence, "Call optimizer.zero_grad() before every loss.backward().",
-            "optimizer.zero_grad()\nloss = loss_fn(model(xb), yb)\nloss.backward()\noptimizer.step()",
+            evidence, FIX, FIX_CODE,
             confirmed_by=[ACCUMULATE, "recorded_run"])

@@ -55,6 +55,14 @@ class ShapeBroadcast(Rule):
     summary = "an elementwise loss broadcasts (N, 1) outputs against (N,) targets to (N, N)"
 
     @staticmethod
+    def _same_shape(ev: Evidence) -> tuple | None:
+        """The per-sample shape outputs and targets share, or None when they differ (or are unknown)."""
+        if ev.train.target_shape is None or ev.given_val_outputs is None:
+            return None
+        out_shape = tuple(np.shape(ev.given_val_outputs)[1:])
+        return out_shape if out_shape == ev.train.target_shape else None
+
+    @staticmethod
     def _shapes(ev: Evidence) -> tuple[tuple, tuple] | None:
         """(output shape, target shape) per sample when they differ and would broadcast to (N, N)."""
         if ev.train.target_shape is None or ev.given_val_outputs is None:
@@ -80,31 +88,29 @@ class ShapeBroadcast(Rule):
     def check(self, ev: Evidence):
         if self._measured(ev):
             return self._check_measured(ev)
-        if ev.model.loss_name not in ELEMENTWISE or ev.train.target_shape is None:
+        if ev.model.loss_name not in ELEMENTWISE:
             return None
-        out_shape = tuple(np.shape(ev.given_val_outputs)[1:])
-        target_shape = ev.train.target_shape
-        if out_shape == target_shape:
-            return RuledOut(f"outputs and targets have the same shape, {shape_text(out_shape)}")
+        same = self._same_shape(ev)
+        if same is not None:
+            return RuledOut(f"outputs and targets have the same shape, {shape_text(same)}")
         shapes = self._shapes(ev)
         if shapes is None:
             return None
+        out_shape, target_shape = shapes
         if ev.framework != "torch":
             return RuledOut(f"outputs {shape_text(out_shape)} and targets {shape_text(target_shape)}: Keras "
                             "matches the target's rank to the output's before the loss, so they do not broadcast")
-        evidence = {"output_shape": shape_text(out_shape), "target_shape": shape_text(target_shape),
-                    "loss": loss_label(ev), "broadcast_shape": "(N, N)"}
         message = (f"The model outputs shape {shape_text(out_shape)} and the targets have shape "
-                   f"{shape_text(target_shape)}: {evidence['loss']} broadcasts them to (N, N) (torch "
+                   f"{shape_text(target_shape)}: {loss_label(ev)} broadcasts them to (N, N) (torch "
                    "only warns), comparing every prediction with every target of its batch, so the "
                    "best it can learn is the batch mean.")
-        return self._found(ev, evidence, message)
+        return self._found(ev, shapes, {}, message)
 
     def _check_measured(self, ev: Evidence):
         """Any other loss: read from the `perfect_prediction` experiment."""
-        if ev.train.target_shape is not None and ev.given_val_outputs is not None \
-                and tuple(np.shape(ev.given_val_outputs)[1:]) == ev.train.target_shape:
-            return RuledOut(f"outputs and targets have the same shape, {shape_text(ev.train.target_shape)}")
+        same = self._same_shape(ev)
+        if same is not None:
+            return RuledOut(f"outputs and targets have the same shape, {shape_text(same)}")
         shapes = self._shapes(ev)
         result = ev.experiments.get(PERFECT) or {}
         if shapes is None or "loss_as_given" not in result:
@@ -118,18 +124,20 @@ class ShapeBroadcast(Rule):
             return RuledOut(f"{pair}, but {loss_label(ev)} scores outputs equal to the targets "
                             f"{as_given:.3g} as given (against {matched:.3g} with matching shapes): it pairs "
                             "each output with its own target")
-        evidence = {"output_shape": shape_text(out_shape), "target_shape": shape_text(target_shape),
-                    "loss": loss_label(ev), "broadcast_shape": "(N, N)", "perfect_prediction_loss": as_given,
-                    "perfect_prediction_loss_matched_shapes": matched, "target_variance": variance}
+        measured = {"perfect_prediction_loss": as_given, "perfect_prediction_loss_matched_shapes": matched,
+                    "target_variance": variance}
         message = (f"The model outputs shape {shape_text(out_shape)} and the targets have shape "
                    f"{shape_text(target_shape)}, and the loss {loss_label(ev)} does not pair them: outputs "
                    f"exactly equal to the targets score {as_given:.3g} (the targets' variance is "
                    f"{variance:.3g}), and {matched:.3g} once the targets take the outputs' shape. It "
                    "broadcasts them to (N, N), comparing every prediction with every target of its batch, "
                    "so the best it can learn is the batch mean.")
-        return self._found(ev, evidence, message, confirmed_by=[PERFECT])
+        return self._found(ev, shapes, measured, message, confirmed_by=[PERFECT])
 
-    def _found(self, ev: Evidence, evidence: dict, message: str, confirmed_by=None):
+    def _found(self, ev: Evidence, shapes: tuple, measured: dict, message: str, confirmed_by=None):
+        out_shape, target_shape = shapes
+        evidence = {"output_shape": shape_text(out_shape), "target_shape": shape_text(target_shape),
+                    "loss": loss_label(ev), "broadcast_shape": "(N, N)", **measured}
         if ev.run is not None and ev.run.final_val_outputs is not None and ev.val.target_std:
             spread = float(np.nanstd(np.asarray(ev.run.final_val_outputs, dtype=float)))
             score = score_of(ev.trained_val, ev.task)
