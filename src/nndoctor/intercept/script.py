@@ -379,7 +379,8 @@ def script_findings(t: TorchCapture, rec, optimizer=None) -> list[Finding]:
             fix="Build the optimizer after the model is final (after replacing or adding layers), over "
                 "model.parameters().",
             fix_code="model.head = nn.Linear(64, 10)\noptimizer = torch.optim.Adam(model.parameters(), lr=1e-3)"))
-    if rec.restored_to_start and rec.weights_changed() is False:
+    unchanged = rec.weights_changed() is False  # compares every parameter: once
+    if rec.restored_to_start and unchanged:
         found.append(Finding(
             cause="undertrained", code=WeightsRestoredToStart.code, severity="error", confidence=0.95,
             message=(f"Training changed the model's weights over {rec.train_loss_calls} iterations, but then "
@@ -392,7 +393,7 @@ def script_findings(t: TorchCapture, rec, optimizer=None) -> list[Finding]:
                 "kept, or do not reload a state saved before training.",
             fix_code="best_loss = float('inf')\nif val_loss < best_loss:\n    best_loss, best_state = val_loss, "
                      "copy.deepcopy(model.state_dict())"))
-    if steps >= 2 and rec.train_loss_calls >= 2 and rec.weights_changed() is False and not rec.restored_to_start:
+    if steps >= 2 and rec.train_loss_calls >= 2 and unchanged and not rec.restored_to_start:
         why = _why_unchanged(rec.model, optimizer)
         found.append(Finding(
             cause="parameters-not-updating", code=WeightsNeverChanged.code, severity="error", confidence=0.97,

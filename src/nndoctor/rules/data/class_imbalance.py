@@ -78,8 +78,7 @@ class ClassImbalance(Rule):
                 "learns, check the minority recall again.",
                 evidence, "Fix what makes the outputs constant first; then weight the classes if the "
                 "minority recall stays low.",
-                "model.fit(x, y, class_weight={0: 1.0, 1: n_major / n_minor})" if ev.framework == "keras"
-                else "nn.CrossEntropyLoss(weight=torch.tensor(1 / class_counts, dtype=torch.float32))")
+                _weights_code(ev))
         return self.finding(
             "error", 0.85 if acc is not None and not acc.better_than_majority else 0.6,
             f"The training classes are imbalanced {ratio:.1f}:1 (majority share "
@@ -91,5 +90,10 @@ class ClassImbalance(Rule):
             evidence,
             "Weight the loss by inverse class frequency, resample, or tune the decision threshold; "
             "report balanced accuracy.",
-            "model.fit(x, y, class_weight={0: 1.0, 1: n_major / n_minor})" if ev.framework == "keras"
+            _weights_code(ev))
+
+
+def _weights_code(ev: Evidence) -> str:
+    """Class weights by inverse frequency, in the model's framework."""
+    return ("model.fit(x, y, class_weight={0: 1.0, 1: n_major / n_minor})" if ev.framework == "keras"
             else "nn.CrossEntropyLoss(weight=torch.tensor(1 / class_counts, dtype=torch.float32))")
