@@ -647,16 +647,38 @@ def test_live_keras_callback_warns_on_nan_loss(capsys):
 def test_live_keras_callback_diagnoses_at_train_end():
     import keras
     from nndoctor.live_keras import DiagnosisCallback
-    from tests.conftest import blobs
+    from tests.conftest import QUICK, blobs
 
     keras.utils.set_random_seed(0)
     x, y = blobs()
     model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(8, activation="relu"),
                               keras.layers.Dense(2, activation="softmax")])
     model.compile(optimizer=keras.optimizers.Adam(1e-2), loss="sparse_categorical_crossentropy")
-    callback = DiagnosisCallback(x, y)
+    callback = DiagnosisCallback(x, y, budget=QUICK)
     model.fit(x, y, epochs=5, batch_size=32, verbose=0, callbacks=[callback])
     assert callback.diagnosis is not None and callback.diagnosis.primary_cause == "healthy"
+
+
+def test_a_larger_lr_that_wins_once_is_not_lr_too_low():
+    """The callback's model above, diagnosed without a clock: Adam at lr 1 scores 92% once where
+    lr 0.01 reached 80% on overlapping blobs, and 82% and 70% with two more seeds. The lucky
+    run confirmed LR002; the 3-seed retraining of the fix does not replicate it, so the finding
+    stays as info and the model is healthy."""
+    import keras
+    from nndoctor import diagnose
+    from tests.conftest import QUICK, blobs
+
+    keras.utils.set_random_seed(0)
+    x, y = blobs()
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(8, activation="relu"),
+                              keras.layers.Dense(2, activation="softmax")])
+    model.compile(optimizer=keras.optimizers.Adam(1e-2), loss="sparse_categorical_crossentropy")
+    model.fit(x, y, epochs=5, batch_size=32, verbose=0)
+    d = diagnose(model, x, y, budget=QUICK, verbose=0)
+    assert d.primary_cause == "healthy", [f.message for f in d.findings]
+    lr = [f for f in d.findings if f.cause == "lr-too-low"]
+    if lr:  # reported, then not replicated
+        assert lr[0].severity == "info" and lr[0].verified["improved"] is False
 
 
 @pytest.mark.slow

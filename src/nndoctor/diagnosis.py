@@ -20,7 +20,7 @@ from .adapters import TrainSpec, adapter_for
 from .experiments import EXPERIMENTS, ExperimentContext, run_experiment
 from .experiments._base import load_all as load_experiments
 from .experiments.controls import control_spec
-from .experiments.fix_and_retrain import demote_if_training_did_not_replicate
+from .experiments.fix_and_retrain import demote_if_fix_did_not_replicate
 from .experiments.fix_and_retrain import verify_fix
 from .evidence.affine import computes_affine_map
 from .evidence.data import MAX_CLASSES, DataProfile, decode_labels, profile_data
@@ -215,7 +215,7 @@ def _diagnose(model, x, y, validation_data, loss, optimizer, lr, epochs, batch_s
             ruled_out.append({"cause": rule.cause, "rule": rule.code, "why": answer.why})
 
     tried = []
-    while run is not None and len(tried) < 2:  # the top finding; the next one if "train more" did not replicate
+    while run is not None and len(tried) < 2:  # the top finding; the next one if its fix did not replicate
         top = min((f for f in findings if f.severity in ("error", "warning") and f not in tried),
                   key=lambda f: f.rank_key, default=None)
         if top is None:
@@ -223,7 +223,7 @@ def _diagnose(model, x, y, validation_data, loss, optimizer, lr, epochs, batch_s
         tried.append(top)
         _attempt(lambda: _verify_fix(top, ev, run_control, experiments, spec.seed), "experiment fix_and_retrain",
                  errors)
-        if not demote_if_training_did_not_replicate(top):
+        if not demote_if_fix_did_not_replicate(top):
             break
 
     return Diagnosis(
