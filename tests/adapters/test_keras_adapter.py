@@ -177,6 +177,9 @@ def test_user_state_is_untouched():
     adapter.loss_value(x, y)
     adapter.train_copy(spec_for(x, y, epochs=2, batch_size=32, seed=7))
     assert_same(before, adapter.state_fingerprint())
+    # copies are cloned with the model marked uncompiled for a moment: it is compiled again after
+    assert model.compiled and model.loss == "sparse_categorical_crossentropy"
+    model.fit(x, y, epochs=1, verbose=0)  # and still trains as the user compiled it
 
 
 def test_time_limit_stops_training():
