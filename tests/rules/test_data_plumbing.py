@@ -76,8 +76,10 @@ def test_raw_breast_cancer_with_sgd_is_unscaled_inputs(framework):
 @pytest.mark.parametrize("adapted", [True, False])
 def test_a_keras_normalization_layer_standardizes_raw_features_only_when_adapted(framework, adapted):
     """Raw breast-cancer features into a Keras model whose first layer is Normalization: adapted
-    to the training data, the network sees standardized inputs (the healthy twin); never
-    adapted (mean 0, variance 1), the raw scales reach the Dense layers and SGD stalls."""
+    to the training data, the network sees standardized inputs (the healthy twin, whose copies
+    must normalize as the model does: `set_weights` alone leaves a copy's Normalization at mean
+    0 and variance 1); never adapted (mean 0, variance 1), the raw scales reach the Dense layers
+    and SGD stalls."""
     if framework == "torch":
         pytest.skip("keras.layers.Normalization is a Keras layer")
     import keras
@@ -91,11 +93,46 @@ def test_a_keras_normalization_layer_standardizes_raw_features_only_when_adapted
     model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.01), loss="sparse_categorical_crossentropy")
     model.fit(x_train, y_train, epochs=10, batch_size=32, verbose=0)
     d = _diagnose(model, x_train, y_train, x_val, y_val, epochs=25)
-    if adapted:
+    if adapted is True:
         assert "unscaled-inputs" not in causes(d, ("error", "warning", "info")), d.findings
         assert "Normalization layer" in next(r["why"] for r in d.ruled_out if r["cause"] == "unscaled-inputs")
+        assert d.primary_cause == "healthy", d.findings
+        assert d.metrics["trained_copy_val_accuracy"]["value"] > 0.9
     else:
         assert d.primary_cause == "unscaled-inputs", d.findings
+
+
+@pytest.mark.parametrize("axis", [None, -1])
+def test_one_keras_normalization_for_all_features_keeps_their_scales(framework, axis):
+    """A policy table (age, BMI, visits, smoker, income in dollars, deductible) into a Keras
+    model whose first layer is a Normalization adapted with ``axis=None``: one mean and variance
+    for all six columns (about 1e4 and 2.5e4), so income still dwarfs the features that decide
+    the label. The copy trained on standardized inputs passes them through that layer unchanged.
+    Adapted per feature (``axis=-1``), the twin is healthy."""
+    if framework == "torch":
+        pytest.skip("keras.layers.Normalization is a Keras layer")
+    import keras
+    rng = np.random.default_rng(21)
+    n = 1600
+    x = np.column_stack([rng.integers(18, 80, n), rng.normal(27, 4.5, n), rng.poisson(2.5, n),
+                         rng.binomial(1, 0.25, n), rng.lognormal(11, 0.5, n),
+                         rng.choice([500, 1000, 2500, 5000], n)]).astype(np.float32)
+    logit = 0.06 * (x[:, 0] - 48) + 0.15 * (x[:, 1] - 27) + 0.45 * (x[:, 2] - 2.5) + 1.2 * x[:, 3] - 0.3
+    y = (logit > 0).astype(np.int64)
+    x_train, x_val, y_train, y_val = train_test_split(x, y, test_size=0.25, random_state=0, stratify=y)
+    keras.utils.set_random_seed(0)
+    norm = keras.layers.Normalization(axis=axis)
+    norm.adapt(x_train)
+    model = keras.Sequential([keras.Input((6,)), norm, keras.layers.Dense(32, activation="relu"),
+                              keras.layers.Dense(2, activation="softmax")])
+    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy")
+    model.fit(x_train, y_train, epochs=10, batch_size=32, verbose=0)
+    d = _diagnose(model, x_train, y_train, x_val, y_val, epochs=25)
+    if axis is None:
+        assert d.primary_cause == "unscaled-inputs", d.findings
+        assert d.primary.confirmed_by == ["standardize-x"]
+    else:
+        assert d.primary_cause == "healthy", d.findings
 
 
 def _digits_raw():

@@ -123,3 +123,48 @@ def test_a_model_trained_at_a_sound_lr_is_not_lr_too_high(framework):
     assert "lr-too-high" not in causes(d, ("error", "warning", "info"))
     assert any(r["cause"] == "lr-too-high" for r in d.ruled_out)
 
+
+
+def _diabetes_sgd(framework, reduction):
+    """Diabetes progression (standardized), an MLP trained with SGD lr 0.01, momentum 0.9,
+    batches of 128 and the MSE ``reduction`` given."""
+    from sklearn.datasets import load_diabetes
+    from sklearn.model_selection import train_test_split
+    from sklearn.preprocessing import StandardScaler
+
+    x, y = load_diabetes(return_X_y=True)
+    x = StandardScaler().fit_transform(x).astype(np.float32)
+    y = ((y - y.mean()) / y.std()).astype(np.float32).reshape(-1, 1)
+    x_train, x_val, y_train, y_val = train_test_split(x, y, test_size=0.2, random_state=0)
+    kwargs = {}
+    if framework == "torch":
+        import torch
+        from torch import nn
+        torch.manual_seed(0)
+        model = nn.Sequential(nn.Linear(10, 64), nn.ReLU(), nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 1))
+        kwargs = {"loss": nn.MSELoss(reduction=reduction),
+                  "optimizer": torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)}
+    else:
+        import keras
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential([keras.Input((10,)), keras.layers.Dense(64, activation="relu"),
+                                  keras.layers.Dense(64, activation="relu"), keras.layers.Dense(1)])
+        model.compile(optimizer=keras.optimizers.SGD(0.01, momentum=0.9),
+                      loss=keras.losses.MeanSquaredError(reduction="sum_over_batch_size" if reduction == "mean"
+                                                         else reduction))
+    return diagnose(model, x_train, y_train, validation_data=(x_val, y_val), batch_size=128, budget=QUICK, **kwargs)
+
+
+def test_a_loss_summed_over_the_batch_is_lr_too_high(framework):
+    """reduction="sum" multiplies every SGD step by the batch size (128): lr 0.01 with momentum
+    goes NaN. Loss values are read per sample whatever the reduction, so the run at a lower LR
+    (0.02-0.13 per sample) is seen to learn, not to end above a model that learned nothing (1.0
+    per sample, about 128 summed over a batch)."""
+    d = _diabetes_sgd(framework, "sum")
+    assert d.primary_cause == "lr-too-high", [f.message for f in d.findings]
+    assert d.primary.severity == "error" and "reduction='sum'" in d.primary.fix
+
+
+def test_the_same_loss_averaged_is_no_lr_finding(framework):
+    d = _diabetes_sgd(framework, "mean")
+    assert not {"lr-too-high", "exploding-gradients"} & set(causes(d)), [f.message for f in d.findings]

@@ -59,6 +59,9 @@ class TrainSpec:
     unfreeze: bool = False  # train every parameter, with an optimizer over all of them
     shuffle: bool = True  # False: every epoch takes the batches in the data's own order
     clear_grads: bool = True  # False (PyTorch): gradients are never cleared, they add up step after step
+    # the inputs were standardized for this run: a Keras copy's own input Normalization layer
+    # passes them through unchanged instead of normalizing them a second time
+    inputs_standardized: bool = False
     # per-step learning rate: (start, end), exponential over total_steps, or a function step -> lr
     lr_schedule: tuple | Callable | None = None
     stop_divergence: float | None = None  # stop once the smoothed batch loss > this x its best

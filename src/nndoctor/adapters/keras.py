@@ -102,6 +102,31 @@ def _flat_layers(model) -> list:
     return out
 
 
+def load_weights(model, weights) -> None:
+    """``model.set_weights(weights)``, then the layers that keep a state computed from their
+    weights (an adapted ``Normalization`` turns ``adapt_mean``/``adapt_variance`` into the
+    ``mean``/``variance`` it applies) compute it again: ``set_weights`` alone leaves an adapted
+    copy normalizing with mean 0 and variance 1."""
+    model.set_weights(weights)
+    for layer in _flat_layers(model):
+        finalize = getattr(layer, "finalize_state", None)
+        if callable(finalize):
+            finalize()
+
+
+def _pass_through_normalization(model) -> None:
+    """A copy whose inputs were standardized already: its first layer, an adapted
+    ``Normalization``, is set to mean 0 and variance 1 so that the network sees them as they are."""
+    layers = _flat_layers(model)
+    first = layers[0] if layers else None
+    if not isinstance(first, keras.layers.Normalization) or getattr(first, "input_mean", None) is not None \
+            or not hasattr(first, "adapt_mean"):
+        return
+    first.adapt_mean.assign(np.zeros(first.adapt_mean.shape, dtype=first.adapt_mean.dtype))
+    first.adapt_variance.assign(np.ones(first.adapt_variance.shape, dtype=first.adapt_variance.dtype))
+    first.finalize_state()
+
+
 def _copy_architecture(model):
     """A new model of the same architecture: `keras.models.clone_model`; for a subclassed
     model whose class Keras cannot look up by name (defined in a script run as ``__main__``),
@@ -237,14 +262,18 @@ def _custom_train_step(model) -> bool:
 
 def _normalizes_inputs(model) -> bool:
     """Whether the model's first layer is a ``Normalization`` layer adapted to data (its mean
-    and variance are not the 0 and 1 it starts with): the network then sees standardized
-    inputs whatever their raw scale."""
+    and variance are not the 0 and 1 it starts with), feature by feature: the network then sees
+    standardized inputs whatever their raw scale. One mean and variance for every feature
+    (``axis=None``) keeps their differences in scale: not normalized."""
     layers = _flat_layers(model)
     if not layers or not isinstance(layers[0], keras.layers.Normalization):
         return False
     try:
         mean, variance = (np.asarray(ops.convert_to_numpy(w)) for w in (layers[0].mean, layers[0].variance))
     except Exception:  # noqa: BLE001 - not built yet, or stats held elsewhere
+        return False
+    features = int(np.prod(model.input_shape[1:])) if getattr(model, "input_shape", None) else 1
+    if features > 1 and mean.size == 1:
         return False
     return bool(np.any(mean != 0) or np.any(variance != 1))
 
@@ -286,6 +315,9 @@ class KerasAdapter(Adapter):
         if loss is None and compiled:
             loss = model.loss
         self.loss_fn, self.loss_name, self.from_logits = _resolve_loss(loss)
+        # a loss summed over the batch (reduction="sum"): its values are read per sample, as the
+        # mean would give them (Keras averages over the output values of a sample either way)
+        self.summed = getattr(self.loss_fn, "reduction", None) == "sum"
         self.opt_cls, self.opt_config, self.lr = _resolve_optimizer(model, optimizer, lr)
         self._profile = None
 
@@ -343,7 +375,8 @@ class KerasAdapter(Adapter):
             extra={"trainable_params": int(sum(np.prod(w.shape) for w in self.model.trainable_weights)),
                    "metrics": _compiled_metrics(self.model), "backend": keras.backend.backend(),
                    "normalizes_inputs": _normalizes_inputs(self.model),
-                   "custom_train_step": _custom_train_step(self.model)},
+                   "custom_train_step": _custom_train_step(self.model),
+                   "loss_reduction": getattr(self.loss_fn, "reduction", None)},
         )
         return self._profile
 
@@ -376,7 +409,8 @@ class KerasAdapter(Adapter):
     def _loss_from_outputs(self, outputs: np.ndarray, y: np.ndarray) -> float:
         try:
             with _no_grad():
-                return float(ops.convert_to_numpy(self.loss_fn(_as_input(y), outputs)))
+                value = float(ops.convert_to_numpy(self.loss_fn(_as_input(y), outputs)))
+            return value / max(len(outputs), 1) if self.summed else value
         except Exception:  # shapes/dtypes the loss rejects: the loss is undefined, not a crash
             return math.nan
 
@@ -439,7 +473,7 @@ class KerasAdapter(Adapter):
             clone = _copy_architecture(self.model)
             if len(clone.weights) != len(self.model.weights):  # a subclassed model built lazily
                 clone(_as_input(spec.x[:1]), training=False)
-            clone.set_weights(self.model.get_weights())
+            load_weights(clone, self.model.get_weights())
         except Exception as exc:
             raise TypeError(
                 "nndoctor trains copies of the model, and Keras could not copy this one "
@@ -453,6 +487,8 @@ class KerasAdapter(Adapter):
         layers = _paired_layers(self.model, clone)
         if spec.reinit:
             self._reinit(layers, np.random.default_rng(spec.seed))
+        if spec.inputs_standardized:
+            _pass_through_normalization(clone)
         recorder = _Recorder(self, clone, layers, spec, record)
         self._evaluate(clone, spec, record, 0)
         clone.fit(**_fit_data(spec), epochs=spec.epochs, verbose=0, callbacks=[recorder])
@@ -624,6 +660,8 @@ class _Recorder(keras.callbacks.Callback):
         seen = self.seen + size
         value = (mean * seen - self.running * self.seen) / size if self.seen else mean
         self.seen, self.running = seen, mean
+        if self.adapter.summed:
+            value /= size
         self.record.loss.append(value)
         self.epoch_losses.append(value)
         self.epoch_sizes.append(size)

@@ -234,7 +234,7 @@ class TorchAdapter(Adapter):
             lr=self.lr,
             has_dropout=any(layer.kind == "dropout" for layer in layers),
             has_batchnorm=any(layer.kind == "batchnorm" for layer in layers),
-            extra={**self._trainable_extra(),
+            extra={**self._trainable_extra(), "loss_reduction": getattr(self.loss_fn, "reduction", None),
                    "unregistered_layers": [{"name": n, "params": sum(p.numel() for p in m.parameters())}
                                            for n, m in _unregistered_modules(self.model)]},
         )
@@ -308,9 +308,19 @@ class TorchAdapter(Adapter):
         out = torch.as_tensor(self._forward(model, x))
         with torch.no_grad():
             try:
-                return float(self.loss_fn(out, self._target(y, out.shape)))
+                return self._per_sample(float(self.loss_fn(out, self._target(y, out.shape))), out)
             except (RuntimeError, ValueError, IndexError):
                 return math.nan
+
+    def _per_sample(self, value: float, out) -> float:
+        """A loss value as the loss's own mean would give it: a loss summed over the batch
+        (``reduction="sum"``) is divided by what the mean divides by (the samples for
+        cross-entropy/NLL, every output value otherwise), so that it compares with the loss of
+        a model that learned nothing whatever the batch size. Training uses the loss as given."""
+        if getattr(self.loss_fn, "reduction", None) != "sum":
+            return value
+        n = out.shape[0] if self.loss_cls in (nn.CrossEntropyLoss, nn.NLLLoss) else out.numel()
+        return value / max(int(n), 1)
 
     def perfect_prediction_loss(self, y: np.ndarray, output_shape: tuple) -> tuple[float, float]:
         y = np.asarray(y, dtype=np.float32)
@@ -320,7 +330,7 @@ class TorchAdapter(Adapter):
             warnings.simplefilter("ignore")  # the broadcasting UserWarning is what is measured
             for target in (self._target(y, perfect.shape), perfect.clone()):
                 try:
-                    values.append(float(self.loss_fn(perfect, target)))
+                    values.append(self._per_sample(float(self.loss_fn(perfect, target)), perfect))
                 except (RuntimeError, ValueError, IndexError):
                     values.append(math.nan)
         return values[0], values[1]
@@ -423,7 +433,7 @@ class TorchAdapter(Adapter):
                     for n, p in named:
                         record.update_ratio.setdefault(n, []).append(
                             update_ratio(before[n].numpy(), p.detach().numpy()))
-                value = float(loss.detach())
+                value = self._per_sample(float(loss.detach()), out)
                 record.loss.append(value)
                 record.lr.append(float(optimizer.param_groups[0]["lr"]))
                 epoch_losses.append(value)
@@ -500,7 +510,7 @@ class TorchAdapter(Adapter):
         out = torch.as_tensor(outputs)
         with torch.no_grad():
             try:
-                return float(self.loss_fn(out, self._target(y, out.shape)))
+                return self._per_sample(float(self.loss_fn(out, self._target(y, out.shape))), out)
             except (RuntimeError, ValueError, IndexError):
                 return math.nan
 

@@ -55,7 +55,8 @@ def control_spec(name: str, spec: TrainSpec, lr: float) -> TrainSpec | None:
     if name == "standardize-x":
         mean, std = _finite_stats(spec.x)
         return replace(spec, x=(spec.x - mean) / std, x_val=(spec.x_val - mean) / std,
-                       probe_x=None if spec.probe_x is None else (spec.probe_x - mean) / std, record=False)
+                       probe_x=None if spec.probe_x is None else (spec.probe_x - mean) / std, record=False,
+                       inputs_standardized=True)
     if name == "standardize-y" and spec.task == "regression":
         mean, std = _finite_stats(np.asarray(spec.y, dtype=np.float32))
         return replace(spec, y=(spec.y - mean) / std, y_val=(spec.y_val - mean) / std,

@@ -97,8 +97,10 @@ def keras_fractions(rec, x: np.ndarray):
         if rec.initial_weights is None:
             return None
         try:
+            from ..adapters.keras import load_weights
+
             clone = keras.models.clone_model(rec.model)
-            clone.set_weights(rec.initial_weights)
+            load_weights(clone, rec.initial_weights)
             outputs = [clone.get_layer(name).output for name in names]
             probe = keras.Model(clone.inputs, outputs)
         except (ValueError, AttributeError, TypeError):  # a subclassed model has no symbolic graph

@@ -232,6 +232,9 @@ class LrTooHigh(Rule):
             return self.finding("warning", 0.5, what + " (not confirmed: no lower-LR run was made).",
                                 evidence, *self._fix(ev, lr / 10))
         fix, fix_code = self._fix(ev, control.lr_used)
+        if ev.model.extra.get("loss_reduction") == "sum":
+            fix += (" The loss is summed over each batch (reduction='sum'), which multiplies every step by "
+                    "the batch size: averaging it (reduction='mean') lowers the step the same way.")
         if (evidence.get("range_test_lr") or lr) < lr:
             fix += f" An LR range test from the same starting weights suggests {evidence['range_test_lr']:.2g}."
         c_shape = curve_shape(control.epoch_train_loss)
