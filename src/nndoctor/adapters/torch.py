@@ -179,6 +179,7 @@ class TorchAdapter(Adapter):
     def __init__(self, model: nn.Module, *, loss=None, optimizer=None, lr=None):
         self.model = model
         self.loss_fn, self.loss_cls = _resolve_loss(loss)
+        self.summed = getattr(self.loss_fn, "reduction", None) == "sum"  # read once: `_per_sample` runs every step
         self.make_optimizer, self.optimizer_name, self.lr = _optimizer_factory(optimizer, lr)
         self._covered = _optimizer_coverage(optimizer, model)
         self._leaves = _leaf_modules(model)
@@ -317,7 +318,7 @@ class TorchAdapter(Adapter):
         (``reduction="sum"``) is divided by what the mean divides by (the samples for
         cross-entropy/NLL, every output value otherwise), so that it compares with the loss of
         a model that learned nothing whatever the batch size. Training uses the loss as given."""
-        if getattr(self.loss_fn, "reduction", None) != "sum":
+        if not self.summed:
             return value
         n = out.shape[0] if self.loss_cls in (nn.CrossEntropyLoss, nn.NLLLoss) else out.numel()
         return value / max(int(n), 1)

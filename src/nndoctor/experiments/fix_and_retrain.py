@@ -70,9 +70,11 @@ def _metric(task: str):
     return "val_r2", lambda s: None if s is None else s.r2
 
 
-NOT_REPLICATED = {  # cause -> (severity, confidence) when its fix does not replicate over 3 seeds
-    "undertrained": ("warning", 0.4),  # the model as given still stopped early; how much it lost is unclear
-    "lr-too-low": ("info", 0.3),  # the one claim (a larger LR predicts clearly better) did not hold
+NOT_REPLICATED = {  # cause -> (severity, confidence, conclusion) when its fix does not replicate over 3 seeds
+    # the model as given still stopped early; how much it lost is unclear
+    "undertrained": ("warning", 0.4, "training alone is not the answer"),
+    # the one claim (a larger LR predicts clearly better) did not hold
+    "lr-too-low": ("info", 0.3, "the larger learning rate is not shown to help"),
 }
 """Causes whose finding rests on one run that predicted better (more training, a larger LR).
 Other causes' confirmations are not a single score (a loss that stays finite, a measured
@@ -96,9 +98,7 @@ def demote_if_fix_did_not_replicate(finding: Finding) -> bool:
         return False
     scores = ", ".join("n/a" if v is None else f"{v:.2f}" for v in verified["after_per_seed"])
     before, after = verified["before"], verified["after"]
-    finding.severity, finding.confidence = demoted
-    what = "training alone is not the answer" if finding.cause == "undertrained" else \
-        "the larger learning rate is not shown to help"
+    finding.severity, finding.confidence, what = demoted
     finding.message += (f" Retrained from the same start with {len(verified['after_per_seed'])} seeds, the copies "
                         f"score {scores}: the median ({'n/a' if after is None else f'{after:.2f}'}) is not clearly "
                         f"above the score before the fix ({'n/a' if before is None else f'{before:.2f}'}), so {what}.")
