@@ -108,6 +108,29 @@ def curve_shape(losses) -> CurveShape | None:
     )
 
 
+OSCILLATION = 0.03  # detrended std of the tail / its mean (healthy runs: 0.1-3%, see docs)
+# ... and at least this share of the no-learning loss, so swings of a near-zero loss don't count
+# (regression baselines, var(y), sit far above a noisy target's floor: a smaller share)
+MIN_SWING = {"classification": 0.02, "regression": 0.001}
+
+
+def swings(shape: CurveShape | None, task: str, baseline_loss: float | None) -> bool:
+    """The loss keeps swinging over its last third: a detrended std over `OSCILLATION` of its
+    mean and over `MIN_SWING` of the no-learning loss (the best loss when that is unknown)."""
+    if shape is None:
+        return False
+    scale = baseline_loss or shape.best or 1.0
+    return shape.oscillation > OSCILLATION and shape.tail_std > MIN_SWING[task] * scale
+
+
+def calmer(shape: CurveShape | None, than: CurveShape, *, ends_below: float) -> bool:
+    """A run whose loss is lower *and* steadier than a swinging one: its tail ends below
+    ``ends_below`` and swings less than half as much (a merely slower run is steadier too, but
+    ends higher)."""
+    return shape is not None and np.isfinite(shape.tail_mean) and shape.tail_mean < ends_below \
+        and shape.oscillation < 0.5 * than.oscillation
+
+
 def identical_units(weight: np.ndarray | None, bias: np.ndarray | None) -> bool:
     """All units (columns of a (fan_in, units) kernel) have the same weights and bias."""
     if weight is None or weight.ndim != 2 or weight.shape[1] < 2:

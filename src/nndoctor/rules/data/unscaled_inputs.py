@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._base import Evidence, Rule, RuledOut, fmt_score
-from .._measures import baseline_beats, clearly_better, learned, score_of
+from .._measures import baseline_beats, calmer, clearly_better, curve_shape, learned, score_of, swings
 
 MAX_SCALE = 10.0  # largest max(|mean|, std) of a feature (standardized: 1, iris: 5.8, raw digits: 12.1)
 MAX_SPREAD = 100.0  # largest / smallest feature scale (standardized: 1, iris: 4.9, breast cancer: 2.3e5)
@@ -31,11 +31,16 @@ class UnscaledInputs(Rule):
     the largest and smallest non-constant scales are over 100x apart while the largest is 2 or
     more, it trains the same copy
     for the same steps on inputs standardized with the training statistics. Only if that run
-    predicts clearly better (5 accuracy points beyond the interval, or R^2 +0.1) is the scale
-    reported: a model that learns well from raw features is left alone. It is an error when
+    predicts clearly better (5 accuracy points beyond the interval, or R^2 +0.1), or calms a
+    swinging loss (below), is the scale reported: a model that learns well and steadily from
+    raw features is left alone. It is an error when
     the copy on raw features does not learn at all, standardizing gains 25 points / 0.4 R^2, or
     a simple model (`simple_baseline`, which standardizes) beats the copy by 10 points beyond
-    its interval.
+    its interval. A copy that predicts well on raw features but whose loss keeps swinging over
+    the last third of training gets the same control: when the standardized run, at the same
+    learning rate, ends lower and swings less than half as much, the scales are reported as a
+    warning (the oscillation looks like a learning rate too high, but it is the widest features
+    that make each step too large).
     Features that all lie within unit scale (pixels divided by 255 or 16, min-max scaled
     columns) are not off scale however small some are: a nearly constant pixel is not a scale
     problem, and standardizing it only magnifies its noise. A Keras model whose first layer is
@@ -79,10 +84,29 @@ class UnscaledInputs(Rule):
         score = score_of(ev.trained_val, ev.task)
         return score is None or not np.isfinite(score) or score < 1.0 - MARGIN[ev.task]
 
+    @staticmethod
+    def _swinging(ev: Evidence):
+        """The recorded run's loss curve when it keeps swinging over its last third, else None."""
+        shape = curve_shape(ev.run.epoch_train_loss) if ev.run is not None else None
+        return shape if swings(shape, ev.task, ev.baseline_loss) else None
+
     def wants(self, ev: Evidence) -> set[str]:
         return {CONTROL} if (ev.run is not None and not ev.model.extra.get("normalizes_inputs")
                              and self._suspicious(ev) is not None
-                             and self._room_to_gain(ev)) else set()
+                             and (self._room_to_gain(ev) or self._swinging(ev) is not None)) else set()
+
+    @staticmethod
+    def _settles(ev: Evidence, swinging) -> dict | None:
+        """(what, evidence) when the raw-input run's loss keeps swinging and the standardized
+        run, at the same learning rate, ends lower and swings less than half as much."""
+        run = ev.controls.get(CONTROL)
+        if swinging is None or run is None or run.nonfinite_step is not None:
+            return None
+        steady = curve_shape(run.epoch_train_loss)
+        if not calmer(steady, swinging, ends_below=swinging.tail_mean):
+            return None
+        return {"tail_mean": swinging.tail_mean, "tail_oscillation": swinging.oscillation,
+                "standardized_tail_mean": steady.tail_mean, "standardized_tail_oscillation": steady.oscillation}
 
     def check(self, ev: Evidence):
         if ev.model.extra.get("normalizes_inputs"):
@@ -101,7 +125,8 @@ class UnscaledInputs(Rule):
         worst = int(keep[np.argmax(scales)])
         control = ev.control_val.get(CONTROL)
         score, std_score = score_of(ev.trained_val, ev.task), score_of(control, ev.task)
-        if not self._room_to_gain(ev):
+        swinging = self._swinging(ev)
+        if not self._room_to_gain(ev) and swinging is None:
             return RuledOut(f"feature scales span {scales.min():.3g} to {scales.max():.4g}, but a copy "
                             f"trained on them reaches {fmt_score(score, ev.task)}")
         evidence = {"largest_scale": float(scales.max()), "smallest_scale": float(scales.min()),
@@ -128,6 +153,18 @@ class UnscaledInputs(Rule):
             if run is not None and run.stopped_early:
                 return self.finding("info", 0.3, what + f" Not confirmed: the standardized control run "
                                     f"stopped early ({run.stopped_early}).", evidence, fix, fix_code)
+            settled = self._settles(ev, swinging)
+            if settled is not None:
+                evidence.update(settled)
+                return self.finding(
+                    "warning", 0.6,
+                    what + f" Trained on them at lr {ev.run.lr_used:g}, the loss keeps swinging over the last "
+                    f"third ({100 * settled['tail_oscillation']:.0f}% of its mean, around {settled['tail_mean']:.4g}); "
+                    f"the same training on standardized inputs settles ({100 * settled['standardized_tail_oscillation']:.0f}%, "
+                    f"around {settled['standardized_tail_mean']:.4g}) and reaches {fmt_score(std_score, ev.task)} "
+                    f"({fmt_score(score, ev.task)} on raw inputs): steps that suit the small features are "
+                    "far too large for the widest ones.",
+                    evidence, fix, fix_code, confirmed_by=[CONTROL])
             return RuledOut(f"feature scales span {scales.min():.3g} to {scales.max():.4g}, but standardized "
                             f"inputs predict no clearly better: {fmt_score(std_score, ev.task)} vs "
                             f"{fmt_score(score, ev.task)} on raw inputs")

@@ -10,16 +10,14 @@ from .._base import Evidence, Rule, RuledOut, fmt_score
 from .._measures import (
     baseline_beats,
     clearly_better,
+    calmer,
     curve_shape,
     learned,
     score_of,
+    swings,
     weight_scale,
 )
 
-OSCILLATION = 0.03  # detrended std of the tail / its mean (healthy runs: 0.1-3%, see docs)
-# ... and at least this share of the no-learning loss, so swings of a near-zero loss don't count
-# (regression baselines, var(y), sit far above a noisy target's floor: a smaller share)
-MIN_SWING = {"classification": 0.02, "regression": 0.001}
 LADDER = ("lr/10", "lr/100", "lr/1000")  # a run that still goes NaN says nothing: go lower
 # A model handed over trained has weights this many times a standard init's std (healthy trained
 # clinic models measured: at most 3.7x; Adam at lr 1.0: 17-28x). Its recorded run starts where the
@@ -85,13 +83,12 @@ class LrTooHigh(Rule):
         shape = curve_shape(run.epoch_train_loss)
         if shape is None:
             return None
-        scale = ev.baseline_loss or shape.best or 1.0
         facts = {"first_epoch_loss": shape.first, "best_loss": shape.best,
                  "tail_mean": shape.tail_mean, "tail_std": shape.tail_std,
                  "tail_oscillation": shape.oscillation}
         if shape.tail_mean > 1.5 * shape.first and shape.tail_mean > 1.2 * shape.best:
             return {"kind": "diverged", **facts}
-        if shape.oscillation > OSCILLATION and shape.tail_std > MIN_SWING[ev.task] * scale:
+        if swings(shape, ev.task, ev.baseline_loss):
             return {"kind": "oscillation", **facts}
         return None
 
@@ -152,13 +149,13 @@ class LrTooHigh(Rule):
         evidence.update({"fresh_weight_scale": fresh_ratio, "calm_weight_scale": calm_ratio,
                          "fresh_score": fresh_score, "calm_score": calm_score, "control_lr": calm.lr_used})
         grows = fresh.nonfinite_step is not None or not np.isfinite(fresh_ratio) or fresh_ratio >= OVERSIZED / 2
-        calmer = calm.nonfinite_step is None and (calm_ratio < OVERSIZED / 2 or calm_ratio <= fresh_ratio / 3) \
+        kept_small = calm.nonfinite_step is None and (calm_ratio < OVERSIZED / 2 or calm_ratio <= fresh_ratio / 3) \
             and calm_score is not None \
             and (fresh_score is None or not np.isfinite(fresh_score) or calm_score >= fresh_score - 0.02)
         # lr/10 may still grow them (momentum, a schedule that kept rising) and yet learn where
         # the user's LR learns nothing: lowering the LR alone is then what rescues training
-        rescuer = None if calmer else _rescuer(ev)
-        if not (grows and (calmer or rescuer)):
+        rescuer = None if kept_small else _rescuer(ev)
+        if not (grows and (kept_small or rescuer)):
             return RuledOut(f"the weights are {ratio:.3g}x a standard init, but from a fresh init lr {lr:g} "
                             f"grows them {fresh_ratio:.3g}x and lr {calm.lr_used:g} {calm_ratio:.3g}x "
                             f"({fmt_score(calm_score, ev.task)}): not the learning rate")
@@ -173,9 +170,9 @@ class LrTooHigh(Rule):
             "error" if harmful else "warning", 0.8 if harmful else 0.6,
             what + f" Trained from a fresh init for {fresh.steps} steps, lr {lr:g} grows them to "
             f"{fresh_ratio:.3g}x ({fmt_score(fresh_score, ev.task)}); lr {calm.lr_used:g} "
-            + ("keeps them at" if calmer else "still grows them to")
+            + ("keeps them at" if kept_small else "still grows them to")
             + f" {calm_ratio:.3g}x and reaches {fmt_score(calm_score, ev.task)}: the learning rate is too high"
-            + ("." if calmer else ": lowering the rate alone rescues training.")
+            + ("." if kept_small else ": lowering the rate alone rescues training.")
             + ("" if harmful else f" The model as given still predicts {fmt_score(evidence['score'], ev.task)}."),
             evidence, fix, fix_code, confirmed_by=[rescuer or FRESH_CALM])
 
@@ -246,16 +243,14 @@ class LrTooHigh(Rule):
         c_tail = evidence["control_tail_mean"]
         finite = control.nonfinite_step is None and np.isfinite(c_final)
         if symptoms["kind"] == "oscillation":
-            # lower *and* steadier: a merely slower run is steadier too, but ends higher
-            calmer = finite and c_tail < run_final and c_shape is not None \
-                and c_shape.oscillation < 0.5 * symptoms["tail_oscillation"]
+            calmed = finite and calmer(c_shape, curve_shape(ev.run.epoch_train_loss), ends_below=run_final)
         else:  # a blow-up: the lower LR must end lower, and below a model that learned nothing
-            calmer = finite and (not np.isfinite(run_final) or c_tail < 0.8 * run_final) and (
+            calmed = finite and (not np.isfinite(run_final) or c_tail < 0.8 * run_final) and (
                 not ev.baseline_loss or c_tail < ev.baseline_loss)
-        if not calmer and symptoms["kind"] == "oscillation":
+        if not calmed and symptoms["kind"] == "oscillation":
             return RuledOut(f"the loss swings {100 * symptoms['tail_oscillation']:.0f}% at lr {lr:g}, but at "
                             f"lr {control.lr_used:g} it is not lower and steadier: not the learning rate")
-        if not calmer:
+        if not calmed:
             return self.finding("warning", 0.25, what + f" But at lr {control.lr_used:g} the loss is no "
                                 f"calmer (tail mean {c_tail:.4g}): the learning rate is probably not the "
                                 "cause.", evidence, fix, fix_code)
