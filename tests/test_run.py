@@ -42,6 +42,7 @@ EXPECTED = {
     "keras_scaler_skipped_at_test": ("preprocessing-mismatch", "DA006"),
     "torch_detached_loss": ("parameters-not-updating", "RUN005"),
     "torch_sorted_loader": ("sorted-data-split", "RUN006"),
+    "keras_tfdata_small_shuffle_buffer": ("sorted-data-split", "RUN006"),
     "torch_test_unscaled": ("preprocessing-mismatch", "RUN007"),
     "keras_predict_raw": ("preprocessing-mismatch", "RUN007"),
     "torch_head_replaced_after_optimizer": ("parameters-not-updating", "RUN005"),
@@ -351,14 +352,53 @@ def test_one_class_batches_are_seen_and_judged_by_the_shuffled_copy(tmp_path):
     the same order with a model as good as the copy, or shuffled batches, -> nothing."""
     rec = _sorted_loop(tmp_path, shuffle=False)
     # 10 batches an epoch, 2 of them straddling a class boundary (at samples 40 and 120)
-    assert rec.label_pairs_same / rec.label_pairs > 0.95 and (rec.batches_one_class, rec.batches_judged) == (16, 20)
-    finding = one_class_batches(rec, _scores(0.25, 0.9))
+    order, labels = rec.label_order, rec.data()[1]
+    assert order.run_fraction > 0.95 and (order.batches_one_class, order.batches_judged) == (16, 20)
+    finding = one_class_batches(order, labels, _scores(0.25, 0.9))
     assert (finding.code, finding.cause, finding.severity) == ("RUN006", "sorted-data-split", "error")
     assert finding.evidence["shuffled_run_fraction"] == pytest.approx(0.25)
-    assert one_class_batches(rec, _scores(0.85, 0.9)) is None  # the order did no harm
+    assert one_class_batches(order, labels, _scores(0.85, 0.9)) is None  # the order did no harm
     shuffled = _sorted_loop(tmp_path, shuffle=True)
-    assert shuffled.label_pairs_same / shuffled.label_pairs < 0.5
-    assert one_class_batches(shuffled, _scores(0.25, 0.9)) is None
+    assert shuffled.label_order.run_fraction < 0.5
+    assert one_class_batches(shuffled.label_order, shuffled.data()[1], _scores(0.25, 0.9)) is None
+
+
+def test_keras_batches_in_class_order_are_seen_in_tfdata_and_unshuffled_arrays(tmp_path):
+    """RUN006 for Keras: the labels of one epoch as fit feeds them. Data read class by class
+    through a tf.data shuffle buffer far smaller than the data, or arrays fit with shuffle=False,
+    are in class order; a buffer as large as the data, or fit's own shuffling, are not."""
+    script = tmp_path / "keras_sorted.py"
+    script.write_text(textwrap.dedent("""
+        import numpy as np, tensorflow as tf, keras
+        keras.utils.set_random_seed(0)
+        y = np.repeat(np.arange(4), 100).astype("int32")          # class 0, then class 1, ...
+        x = (np.random.default_rng(0).normal(size=(400, 3)) + y[:, None]).astype("float32")
+        def model():
+            m = keras.Sequential([keras.Input((3,)), keras.layers.Dense(8, activation="relu"),
+                                  keras.layers.Dense(4, activation="softmax")])
+            m.compile("adam", "sparse_categorical_crossentropy")
+            return m
+        for buffer in (16, 400):
+            ds = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(buffer, seed=0).batch(32)
+            model().fit(ds, epochs=1, verbose=0)
+        for shuffle in (False, True):
+            model().fit(x, y, batch_size=32, epochs=1, shuffle=shuffle, verbose=0)
+    """))
+    with ScriptRecorder() as recorder:
+        code, error = execute(str(script), [])
+    assert code == 0 and error is None
+    small_buffer, whole_buffer, in_order, shuffled = recorder.keras.fits.values()
+    y = np.repeat(np.arange(4), 100)
+    orders = [rec.label_order() for rec in (small_buffer, whole_buffer, in_order)]
+    assert shuffled.label_order() is None  # fit shuffles the arrays itself
+    assert [o.batches_judged for o in orders] == [13, 13, 13]
+    assert orders[0].run_fraction > 0.7 and orders[2].run_fraction > 0.95 and orders[1].run_fraction < 0.4
+    found = [one_class_batches(o, y, _scores(0.25, 0.9), "keras") for o in orders]
+    assert found[1] is None
+    for finding in (found[0], found[2]):
+        assert (finding.code, finding.cause, finding.severity) == ("RUN006", "sorted-data-split", "error")
+        assert "shuffle(buffer_size=" in finding.fix_code
+    assert one_class_batches(orders[0], y, _scores(0.85, 0.9), "keras") is None  # the order did no harm
 
 
 def test_crash_in_the_loss_is_named(tmp_path):

@@ -11,9 +11,8 @@ from ..findings import Finding
 from ..result import Diagnosis
 from ..rules._base import fmt_pct
 from ..rules._measures import CLEAR_MARGIN
-from ..rules.data.sorted_data_split import SORTED_RUN
+from .label_order import LabelOrder, class_labels
 from .script_rules import LossBroadcast, LRScheduleCollapse, LRScheduleRise, OneClassBatches
-from .torch_capture import class_labels
 
 
 def copy_gap(d: Diagnosis) -> dict | None:
@@ -45,18 +44,25 @@ def _score(gap: dict, which: str) -> str:
 MIN_PAIRS = 50  # neighbouring training labels seen before their order counts
 MAX_CLASSES = 100
 MAX_SHUFFLED_RUN = 0.8  # near-single-class data has long runs however it is shuffled
+ORDERED = 0.5  # share of the label stream's agreement beyond chance: (runs - shuffled) / (1 - shuffled)
+FIX_CODE = {
+    "torch": "loader = torch.utils.data.DataLoader(train_set, batch_size=32, shuffle=True)",
+    "keras": ("train_ds = train_ds.shuffle(buffer_size=n_train_samples, reshuffle_each_iteration=True).batch(32)"
+              "  # or model.fit(x, y, shuffle=True)"),
+}
 
 
-def one_class_batches(rec, d: Diagnosis) -> Finding | None:
-    """RUN006: the script fed its training labels in class order (a label run fraction of
-    `SORTED_RUN`, as DA007 reads it in arrays), and a copy trained on shuffled batches (the
-    diagnosis's recorded run) scores clearly above the model the script produced."""
-    data = rec.data()
-    if rec.label_pairs < MIN_PAIRS or data is None or not rec.batch_size:
+def one_class_batches(order: LabelOrder | None, y, d: Diagnosis, framework: str = "torch") -> Finding | None:
+    """RUN006: the script fed its training labels in class order, and a copy trained on
+    shuffled batches (the diagnosis's recorded run) scores clearly above the model the script
+    produced. In class order: neighbouring labels agree at least half-way between what a
+    shuffled stream gives (sum of p_k^2) and always: a shuffle buffer far smaller than the data
+    (``tf.data`` ``shuffle(64)`` over data read class by class) leaves batches that one or two
+    classes dominate, as does no shuffling at all."""
+    if order is None or order.pairs < MIN_PAIRS or y is None:
         return None
-    runs = rec.label_pairs_same / rec.label_pairs
-    labels = class_labels(data[1])
-    if labels is None or runs < SORTED_RUN:
+    labels = class_labels(np.asarray(y))
+    if labels is None:
         return None
     counts = np.unique(labels, return_counts=True)[1]
     if len(counts) > MAX_CLASSES:  # whole-number regression targets, not classes
@@ -65,7 +71,11 @@ def one_class_batches(rec, d: Diagnosis) -> Finding | None:
     shuffled = float((p ** 2).sum())
     if len(counts) < 2 or shuffled >= MAX_SHUFFLED_RUN:
         return None
-    one_class = rec.batches_one_class / rec.batches_judged if rec.batches_judged else None
+    runs = order.run_fraction
+    beyond_chance = (runs - shuffled) / (1.0 - shuffled)
+    if beyond_chance < ORDERED:
+        return None
+    one_class = order.batches_one_class / order.batches_judged if order.batches_judged else None
     gap = copy_gap(d)
     if gap is None or gap["metric"] != "val_accuracy":
         return None
@@ -75,15 +85,17 @@ def one_class_batches(rec, d: Diagnosis) -> Finding | None:
         confidence=0.95 if severe else 0.85,
         message=(f"The script's training loop fed the labels in class order: {fmt_pct(runs)} of neighbouring "
                  f"training samples share a label (shuffled: {fmt_pct(shuffled)})"
-                 + (f", and {fmt_pct(one_class)} of its {rec.batches_judged} batches hold a single class"
+                 + (f", and {fmt_pct(one_class)} of its {order.batches_judged} batches hold a single class"
                     if one_class is not None else "")
                  + f". The model the script trained scores {_score(gap, 'given')} on validation data; a copy "
                  f"trained on shuffled batches scores {_score(gap, 'copy')}."),
         evidence={"train_label_run_fraction": runs, "shuffled_run_fraction": shuffled,
-                  "one_class_batch_share": one_class, "batches": rec.batches_judged,
+                  "order_beyond_chance": beyond_chance,
+                  "one_class_batch_share": one_class, "batches": order.batches_judged,
                   "given_score": gap["given"], "shuffled_copy_score": gap["copy"]},
-        fix="Shuffle the training batches every epoch.",
-        fix_code="loader = torch.utils.data.DataLoader(train_set, batch_size=32, shuffle=True)",
+        fix=("Shuffle the training batches every epoch, over the whole training set (a shuffle buffer "
+             "at least as large as the data)." if framework == "keras" else "Shuffle the training batches every epoch."),
+        fix_code=FIX_CODE[framework],
         confirmed_by=["recorded_run"])
 
 

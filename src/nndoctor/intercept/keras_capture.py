@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .label_order import LabelOrder
 from .torch_capture import MAX_SNAPSHOT, new_rows  # the same snapshot limit and sample bookkeeping
 
 
@@ -26,6 +27,7 @@ class KerasFitRecord:
     validation_split: float = 0.0
     batch_size: int | None = None
     epochs: int | None = None
+    shuffle: object = True  # fit's own shuffle argument (True, False or "batch")
     fit_calls: int = 0
     evaluated: tuple | None = None  # (x, y) of the script's last own evaluate call
     predictions: list = field(default_factory=list)  # (x, outputs) of the script's predict calls
@@ -99,6 +101,40 @@ class KerasFitRecord:
         x, y = self.evaluated
         pair = _arrays(x, y) if y is not None else _from_dataset(x, self.model)
         return pair if pair is not None and len(pair[0]) else None
+
+    def label_order(self) -> LabelOrder | None:
+        """The training labels in the order one epoch of the last fit call feeds them: a
+        batched ``tf.data`` dataset's batches as it yields them (its own shuffle buffer at
+        work), or arrays passed with ``shuffle=False`` (or ``"batch"``, which keeps every batch's
+        samples together) in batches of ``batch_size``. None when fit shuffles the arrays
+        itself, or the data cannot be read again."""
+        order = LabelOrder()
+        if self.y is None:
+            if not hasattr(self.x, "as_numpy_iterator"):
+                return None
+            seen = 0
+            try:
+                for element in self.x.as_numpy_iterator():
+                    if not isinstance(element, tuple) or len(element) < 2 or isinstance(element[0], dict) \
+                            or not _batched(element[0], self.model):
+                        return None
+                    order.note(np.asarray(element[1]))
+                    seen += len(element[1])
+                    if seen >= MAX_DATASET_SAMPLES:
+                        break
+            except Exception:  # noqa: BLE001 - a dataset that cannot be read again says nothing
+                return None
+            return order
+        if self.shuffle not in (False, "batch"):
+            return None
+        pair = _arrays(self.x, self.y)
+        if pair is None:
+            return None
+        y = pair[1][:int(math.floor(len(pair[1]) * (1.0 - self.validation_split)))]
+        size = self.batch_size or 32
+        for start in range(0, len(y), size):
+            order.note(y[start:start + size])
+        return order
 
     def dataset_batch_size(self) -> int | None:
         """The batch size of a batched ``tf.data`` training set (None for arrays)."""
@@ -231,6 +267,7 @@ class KerasCapture:
                 record.validation_data = a.get("validation_data")
                 record.validation_split = a.get("validation_split") or 0.0
                 record.batch_size, record.epochs = a.get("batch_size"), a.get("epochs")
+                record.shuffle = a.get("shuffle", True)
                 record.fit_calls += 1
                 if record.fit_calls == 1:
                     record.snapshot()

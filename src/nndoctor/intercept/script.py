@@ -206,7 +206,7 @@ def diagnose_recorded(recorder: ScriptRecorder, error, *, budget=None, log=print
                                  optimizer=optimizer, lr=lr, batch_size=rec.batch_size,
                                  budget=budget, verbose=0), extra)
         _defer_zero_gradient(out[-1][1])
-        late(out[-1][1], lambda d: one_class_batches(rec, d),
+        late(out[-1][1], lambda d: one_class_batches(rec.label_order, data[1], d, "torch"),
              lambda d: lr_schedule_collapse(recorder.torch.lr_trace.get(id(optimizer)), d),
              lambda d: prediction_shift(data[0] if data and not rec.inputs_from_module else None,
                                         rec.predictions, d, data[1] if data else None),
@@ -231,7 +231,8 @@ def diagnose_recorded(recorder: ScriptRecorder, error, *, budget=None, log=print
             setup = {"batch_size": loop.batch_size, "loss": loop.loss, "optimizer": loop.optimizer}
         run_one(label, "keras",
                 lambda: diagnose(rec.model, x, y, validation_data=val, budget=budget, verbose=0, **setup), extra)
-        late(out[-1][1], lambda d: prediction_shift(x, rec.predictions, d, y),
+        late(out[-1][1], lambda d: one_class_batches(rec.label_order() if loop is None else None, y, d, "keras"),
+             lambda d: prediction_shift(x, rec.predictions, d, y),
              lambda d: dead_relu_at_start(d, keras_fractions(rec, x), "keras"),
              lambda d: lr_schedule_collapse(rec.lr_trace, d),
              lambda d: lr_schedule_rise(rec.epoch_lr, rec.epoch_loss),

@@ -184,10 +184,14 @@ class OneClassBatches(ScriptRule):
     shuffled batches does clearly better than the model the script produced.
 
     ## What it does
-    Reads the labels of every training batch as the script's loop feeds them to the loss.
-    When 90% of neighbouring labels in that stream agree (as DA007 reads runs in arrays), where
-    shuffled data would give sum(p_k^2) over the class shares p_k (and that is under 80%), the
-    data is in class order and is not shuffled. It is reported only when the model as given
+    Reads the labels of every training batch as the script's loop feeds them to the loss
+    (PyTorch), or as one epoch of the Keras ``fit`` call feeds them: a batched ``tf.data``
+    dataset read again batch by batch, its shuffle buffer at work, or arrays passed with
+    ``shuffle=False``. Shuffled data gives sum(p_k^2) neighbouring labels that agree, over the
+    class shares p_k (reported only where that is under 80%); data always in class order gives
+    100%. When the stream is at least half-way from the first to the second, the batches are
+    dominated by one class or two: the data is in class order and not (or barely) shuffled,
+    as with a ``shuffle(64)`` buffer over data read class by class. It is reported only when the model as given
     scores clearly below a copy trained on shuffled batches (10 accuracy points, beyond the
     interval): an error when the gap is 25 points or the model as given is no better than the
     majority class, else a warning.
@@ -204,7 +208,8 @@ class OneClassBatches(ScriptRule):
     ```
 
     ## Fix
-    Shuffle the training batches every epoch: ``DataLoader(..., shuffle=True)``.
+    Shuffle the training batches every epoch: ``DataLoader(..., shuffle=True)``; in Keras,
+    ``dataset.shuffle(buffer_size=len(x_train))`` before ``batch``, or ``fit(x, y, shuffle=True)``.
     """
 
     code = "RUN006"

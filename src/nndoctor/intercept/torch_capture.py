@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .label_order import LabelOrder
+
 MAX_SAMPLES = 20_000
 """Training samples kept per model (duplicates from later epochs are skipped)."""
 
@@ -24,9 +26,6 @@ MAX_DERIVED = 10_000
 
 INHERITED = object()
 """Marks a patched attribute the class did not define itself: removed, not set back."""
-
-MIN_PURE_BATCH = 4
-"""Batches smaller than this say nothing about the order of the data (a batch of 1 is always one class)."""
 
 FUNCTIONAL_LOSSES = ("cross_entropy", "nll_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
                      "mse_loss", "l1_loss", "huber_loss", "smooth_l1_loss")
@@ -65,12 +64,8 @@ class TorchModelRecord:
     batch_size: int | None = None
     train_loss_calls: int = 0  # loss calls with gradients enabled: training iterations
     initial: list | None = None  # the parameters as they were at the first loss call
-    batches_judged: int = 0  # training batches of MIN_PURE_BATCH+ class labels ...
-    batches_one_class: int = 0  # ... and those that held a single class
     predictions: list = field(default_factory=list)  # (inputs, outputs) of calls that fed no loss
-    label_pairs: int = 0  # neighbouring training labels, in the order the loop fed them ...
-    label_pairs_same: int = 0  # ... and those that share their label
-    last_label: int | None = None
+    label_order: LabelOrder = field(default_factory=LabelOrder)  # the training labels, in the order fed
     inputs_from_module: bool = False  # its inputs were another module's outputs (an encoder's): features, not data
     restored_to_start: bool = False  # trained weights replaced by the starting ones (load_state_dict)
 
@@ -96,21 +91,6 @@ class TorchModelRecord:
         if unchanged is None:
             return None
         return len(unchanged) < len(list(self.model.parameters()))
-
-    def note_batch_labels(self, y) -> None:
-        """Count neighbouring training labels that agree, and batches that hold one class only
-        (the marks of data in class order)."""
-        labels = class_labels(y)
-        if labels is None or not len(labels):
-            return
-        stream = labels if self.last_label is None else np.concatenate([[self.last_label], labels])
-        self.label_pairs += len(stream) - 1
-        self.label_pairs_same += int((stream[1:] == stream[:-1]).sum())
-        self.last_label = int(labels[-1])
-        if len(labels) < MIN_PURE_BATCH:
-            return
-        self.batches_judged += 1
-        self.batches_one_class += bool((labels == labels[0]).all())
 
     def like_targets(self, labels: np.ndarray) -> np.ndarray:
         """Labels a script compared its predictions with, shaped and typed like the targets its
@@ -478,7 +458,7 @@ class TorchCapture:
             y = y.reshape(tuple(raw.shape))
         if training:
             record.train_loss_calls += 1
-            record.note_batch_labels(y)
+            record.label_order.note(y)
         record.add(x, y, val=not training)
 
     def _settle(self) -> None:
@@ -497,21 +477,6 @@ class TorchCapture:
                     record.add(x, record.like_targets(labels), val=True)
         self._pending, self._pending_by_output, self._derived, self._compared = [], {}, {}, {}
         self._subtracted = {}
-
-
-def class_labels(y: np.ndarray) -> np.ndarray | None:
-    """A batch's targets as integer class labels (one-hot rows by their argmax); None for
-    targets that are not class labels (continuous values, many distinct values)."""
-    if y.ndim == 2 and y.shape[1] > 1:
-        return y.argmax(axis=1)
-    flat = y.reshape(len(y), -1) if y.ndim else y.reshape(1, -1)
-    if flat.shape[1] != 1:
-        return None
-    flat = flat[:, 0]
-    if np.issubdtype(flat.dtype, np.integer):
-        return flat.astype(np.int64)
-    whole = np.issubdtype(flat.dtype, np.floating) and np.all(np.isfinite(flat)) and np.array_equal(flat, np.rint(flat))
-    return flat.astype(np.int64) if whole else None
 
 
 def has_stochastic_layers(module) -> bool:
