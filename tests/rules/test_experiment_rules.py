@@ -12,10 +12,12 @@ from ..conftest import QUICK, STANDARD, blobs, causes, mlp, setup, split, train
 
 COVERAGE = {
     "capacity-bottleneck": (["test_experiment_rules::test_one_unit_bottleneck_is_capacity_bottleneck",
-                             "test_experiment_rules::test_linear_model_on_moons_is_capacity_bottleneck"],
+                             "test_experiment_rules::test_linear_model_on_moons_is_capacity_bottleneck",
+                             "test_experiment_rules::test_weight_decay_that_forbids_memorizing_is_a_capacity_warning"],
                             ["test_experiment_rules::test_wide_enough_twin_is_not_a_bottleneck",
                              "test_experiment_rules::test_linear_model_on_linear_data_is_not_a_bottleneck",
-                             "test_experiment_rules::test_overlapping_classes_a_small_network_cannot_memorize_are_no_bottleneck"]),
+                             "test_experiment_rules::test_overlapping_classes_a_small_network_cannot_memorize_are_no_bottleneck",
+                             "test_experiment_rules::test_weight_decay_that_forbids_memorizing_is_a_capacity_warning"]),
     "overfitting": (["test_experiment_rules::test_memorizing_noise_features_is_overfitting"],
                     ["test_experiment_rules::test_wide_enough_twin_is_not_a_bottleneck"]),
     "train-mode-at-inference": (["test_experiment_rules::test_dropout_forced_on_is_train_mode_at_inference",
@@ -64,6 +66,57 @@ def test_overlapping_classes_a_small_network_cannot_memorize_are_no_bottleneck(f
     d = diagnose(model, x_train, y_train, validation_data=(x_val, y_val), budget=QUICK, **kwargs)
     assert "capacity-bottleneck" not in causes(d), [f.message for f in d.findings]
     assert d.metrics["val_accuracy"]["value"] > 0.75
+
+
+def _decayed(framework, decay):
+    """A 32-unit ReLU network on digits, SGD at 0.1, with an L2 penalty of ``decay`` on its
+    weights (torch: the optimizer's weight_decay; Keras: kernel regularizers)."""
+    x, y = load_digits(return_X_y=True)
+    x_train, x_val, y_train, y_val = train_test_split((x / 16.0).astype(np.float32)[:600], y[:600], test_size=0.3,
+                                                      random_state=0, stratify=y[:600])
+    if framework == "torch":
+        import torch
+        from torch import nn
+
+        torch.manual_seed(0)
+        model = nn.Sequential(nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 10))
+        optimizer = torch.optim.SGD(model.parameters(), lr=0.1, weight_decay=decay)
+        xb, yb = torch.tensor(x_train), torch.tensor(y_train)
+        for _ in range(60):
+            for i in range(0, len(xb), 32):
+                optimizer.zero_grad()
+                nn.functional.cross_entropy(model(xb[i:i + 32]), yb[i:i + 32]).backward()
+                optimizer.step()
+        kwargs = {"loss": nn.CrossEntropyLoss(), "optimizer": optimizer}
+    else:
+        import keras
+
+        keras.utils.set_random_seed(0)
+        penalty = keras.regularizers.l2(decay)
+        model = keras.Sequential([keras.Input((64,)),
+                                  keras.layers.Dense(32, activation="relu", kernel_regularizer=penalty),
+                                  keras.layers.Dense(10, activation="softmax", kernel_regularizer=penalty)])
+        model.compile(keras.optimizers.SGD(0.1), "sparse_categorical_crossentropy")
+        model.fit(x_train, y_train, epochs=60, batch_size=32, verbose=0)
+        kwargs = {}
+    return diagnose(model, x_train, y_train, validation_data=(x_val, y_val), epochs=30, budget=QUICK, seed=0,
+                    verbose=0, **kwargs)
+
+
+@pytest.mark.parametrize("decay", [0.2, 1e-4])
+def test_weight_decay_that_forbids_memorizing_is_a_capacity_warning(framework, decay):
+    """A weight penalty of 0.2 shrinks every weight so hard that 32 samples cannot be memorized
+    at any of four learning rates, while a logistic regression reads the digits well: no layer
+    is too narrow, so a warning (capacity, optimisation or plumbing), not an error. A penalty of
+    1e-4 leaves a network that fits its training data."""
+    d = _decayed(framework, decay)
+    if decay < 0.01:
+        assert "capacity-bottleneck" not in causes(d, ("error", "warning", "info")), d.findings
+        assert d.verdict == "healthy", d.findings
+        return
+    finding = next(f for f in d.findings if f.cause == "capacity-bottleneck")
+    assert finding.severity == "warning" and "No layer is obviously too narrow" in finding.message
+    assert finding.evidence["small_batch_score"] < 0.9 and finding.evidence["narrowest_units"] == 32
 
 
 def _linear(framework, n_in, n_out):
