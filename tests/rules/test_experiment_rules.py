@@ -103,17 +103,20 @@ def _decayed(framework, decay):
                     verbose=0, **kwargs)
 
 
-@pytest.mark.parametrize("decay", [0.2, 1e-4])
+@pytest.mark.parametrize("decay", [0.2, 0.5, 1e-4])
 def test_weight_decay_that_forbids_memorizing_is_a_capacity_warning(framework, decay):
     """A weight penalty of 0.2 shrinks every weight so hard that 32 samples cannot be memorized
     at any of four learning rates, while a logistic regression reads the digits well: no layer
-    is too narrow, so a warning (capacity, optimisation or plumbing), not an error. A penalty of
-    1e-4 leaves a network that fits its training data."""
+    is too narrow, so a warning (capacity, optimisation or plumbing), not an error. At 0.5 the
+    torch weights shrink to one value (every unit identical), which a standard init does not
+    cure: not symmetric-init. A penalty of 1e-4 leaves a network that fits its training data."""
     d = _decayed(framework, decay)
     if decay < 0.01:
         assert "capacity-bottleneck" not in causes(d, ("error", "warning", "info")), d.findings
         assert d.verdict == "healthy", d.findings
         return
+    assert "symmetric-init" not in causes(d, ("error",)), d.findings
+    assert d.primary_cause == "capacity-bottleneck", d.findings
     finding = next(f for f in d.findings if f.cause == "capacity-bottleneck")
     assert finding.severity == "warning" and "No layer is obviously too narrow" in finding.message
     assert finding.evidence["small_batch_score"] < 0.9 and finding.evidence["narrowest_units"] == 32

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .._base import Evidence, Rule, RuledOut, fmt_score
-from .._measures import identical_units, score_of
+from .._measures import clearly_better, identical_units, learned, score_of
 
 
 class SymmetricInit(Rule):
@@ -14,7 +14,9 @@ class SymmetricInit(Rule):
     given. If all units of a layer are identical (constant or zero init), it checks the weights
     of the copy after the recorded run: units that are still identical prove that training
     cannot tell them apart. A copy re-initialised with a standard init (He/Glorot) is trained
-    for comparison.
+    for comparison: when it learns nothing either (and does no clearly better), the units are
+    identical because something else holds every weight at one value (a weight penalty that
+    shrinks them all to zero), and the finding is a warning, not an error.
 
     ## Why is this bad?
     Identical units compute the same output and receive the same gradient, so they stay
@@ -69,6 +71,17 @@ class SymmetricInit(Rule):
         if ev.run is not None and not still:
             return self.finding("info", 0.3, f"Layer(s) {', '.join(names)} start with identical units, "
                                 "but training broke the symmetry." + reinit, evidence, fix, fix_code)
+        reinit_val = ev.control_val.get("reinit")
+        if ev.run is not None and reinit_val is not None and not learned(reinit_val, ev.task) \
+                and not clearly_better(reinit_val, ev.trained_val, ev.task):
+            return self.finding(
+                "warning", 0.4,
+                f"All units of layer(s) {', '.join(names)} have identical weights, but a standard random init "
+                f"does no better ({fmt_score(evidence['reinit_score'], ev.task)} against "
+                f"{fmt_score(evidence['score'], ev.task)}): the identical units are a symptom of something "
+                "that holds every weight at the same value (a weight penalty that shrinks them all to zero, "
+                "a learning rate of zero), not what holds the model back.",
+                evidence, fix, fix_code, confirmed_by=["recorded_run"])
         confirmed = ["recorded_run"] + (["reinit"] if "reinit" in ev.controls else [])
         return self.finding(
             "error", 0.95 if still else 0.7,
