@@ -97,10 +97,12 @@ class UnscaledInputs(Rule):
 
     @staticmethod
     def _settles(ev: Evidence, swinging) -> dict | None:
-        """(what, evidence) when the raw-input run's loss keeps swinging and the standardized
-        run, at the same learning rate, ends lower and swings less than half as much."""
+        """The loss facts (evidence) when the raw-input run's loss keeps swinging and the
+        standardized run, at the same learning rate, ends lower and swings less than half as
+        much, without predicting clearly worse; None otherwise."""
         run = ev.controls.get(CONTROL)
-        if swinging is None or run is None or run.nonfinite_step is not None:
+        if swinging is None or run is None or run.nonfinite_step is not None \
+                or clearly_better(ev.trained_val, ev.control_val.get(CONTROL), ev.task):
             return None
         steady = curve_shape(run.epoch_train_loss)
         if not calmer(steady, swinging, ends_below=swinging.tail_mean):
