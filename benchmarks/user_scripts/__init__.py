@@ -50,7 +50,7 @@ EARLY = [  # (path from the repository root, true cause, first answer)
     ("benchmarks/user_scripts/cases/torch_iris_healthy.py", "healthy", "healthy"),
 ]
 
-HELD_OUT = [  # rounds 3-13: written after the rules before them, answered before any change made for them
+HELD_OUT = [  # rounds 3-15: written after the rules before them, answered before any change made for them
     ("benchmarks/user_scripts/cases/torch_detach_outputs.py", "parameters-not-updating", "no-signal"),
     ("benchmarks/user_scripts/cases/torch_optimizer_of_other_model.py", "parameters-not-updating",
      "parameters-not-updating"),
@@ -383,6 +383,45 @@ HELD_OUT = [  # rounds 3-13: written after the rules before them, answered befor
      "lr-too-high"),  # copies lost the adapted Normalization
     ("benchmarks/user_scripts/cases/keras_wine_small_batch_freeze_batchnorm_helper.py", "parameters-not-updating",
      "parameters-not-updating"),
+    # round 15 (session 11): written after all of the above, answered before any change made for them
+    ("benchmarks/user_scripts/cases/torch_wine_cultivar_predict_bottle_helper.py", "preprocessing-mismatch", "healthy"),
+    ("benchmarks/user_scripts/cases/torch_wine_cultivar_predict_bottle_helper_healthy.py", "healthy", "healthy"),
+    ("benchmarks/user_scripts/cases/torch_house_prices_dataframe_median_regression_pinball_loss.py", "shape-broadcast",
+     "shape-broadcast"),
+    ("benchmarks/user_scripts/cases/torch_house_prices_dataframe_median_regression_pinball_loss_healthy.py", "healthy",
+     "healthy"),
+    ("benchmarks/user_scripts/cases/torch_digits_mlp_exact_epoch_average_loss_sgd.py", "lr-too-low", "undertrained"),
+    ("benchmarks/user_scripts/cases/torch_synthetic_3class_best_checkpoint_deepcopy_bn_dropout.py", "train-mode-at-inference",
+     "healthy"),
+    ("benchmarks/user_scripts/cases/torch_synthetic_3class_best_checkpoint_deepcopy_bn_dropout_healthy.py", "healthy",
+     "healthy"),
+    ("benchmarks/user_scripts/cases/torch_digits_tanh_mlp_numpy_gaussian_init_port.py", "symmetric-init",
+     "symmetric-init"),
+    ("benchmarks/user_scripts/cases/torch_loan_default_region_cost_of_living_merge.py", "nan-in-data", "nan-in-data"),
+    ("benchmarks/user_scripts/cases/torch_moons_trainer_class_log_probability_head.py", "output-activation-mismatch",
+     "capacity-bottleneck"),
+    ("benchmarks/user_scripts/cases/torch_synthetic_5class_train_val_loaders_zipped.py", "undertrained",
+     "undertrained"),
+    ("benchmarks/user_scripts/cases/torch_synthetic_5class_train_val_loaders_zipped_healthy.py", "healthy", "healthy"),
+    ("benchmarks/user_scripts/cases/keras_wine_kfold_crossval_mlp.py", "sorted-data-split", "sorted-data-split"),
+    ("benchmarks/user_scripts/cases/keras_wine_kfold_crossval_mlp_healthy.py", "healthy", "healthy"),
+    ("benchmarks/user_scripts/cases/keras_churn_dataframe_preprocessor_log_skewed_columns.py", "preprocessing-mismatch",
+     "healthy"),
+    ("benchmarks/user_scripts/cases/keras_churn_dataframe_preprocessor_log_skewed_columns_healthy.py", "healthy",
+     "healthy"),
+    ("benchmarks/user_scripts/cases/keras_machine_sensor_time_ordered_split_classifier.py", "no-signal", "no-signal"),
+    ("benchmarks/user_scripts/cases/keras_card_transactions_fraud_balanced_class_weight_dict.py", "class-imbalance",
+     "undertrained"),
+    ("benchmarks/user_scripts/cases/keras_card_transactions_fraud_balanced_class_weight_dict_healthy.py", "healthy",
+     "healthy"),
+    ("benchmarks/user_scripts/cases/keras_subscribers_join_region_stats_upgrade_model.py", "nan-in-data",
+     "nan-in-data"),
+    ("benchmarks/user_scripts/cases/keras_diabetes_progression_regressor_sum_reduction_loss.py", "lr-too-high",
+     "dead-relu"),
+    ("benchmarks/user_scripts/cases/keras_digits_custom_maxnorm_dense_layer_port.py", "parameters-not-updating",
+     "capacity-bottleneck"),
+    ("benchmarks/user_scripts/cases/keras_digits_custom_maxnorm_dense_layer_port_healthy.py", "healthy", "healthy"),
+    ("benchmarks/user_scripts/cases/keras_iris_trainer_class_config_driven_fit.py", "undertrained", "undertrained"),
 ]
 
 CASES = EARLY + HELD_OUT
