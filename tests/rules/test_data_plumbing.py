@@ -162,9 +162,9 @@ def test_a_loss_swinging_on_features_in_their_own_units_is_unscaled_inputs(frame
     assert d.primary_cause == "unscaled-inputs", d.findings
     f = d.primary
     assert f.confirmed_by == ["standardize-x"] and f.severity in ("warning", "error")
-    if "tail_oscillation" in f.evidence:  # predictions about as good: confirmed by the calmer loss
-        assert f.evidence["standardized_tail_oscillation"] < 0.5 * f.evidence["tail_oscillation"]
-        assert f.evidence["standardized_tail_mean"] < f.evidence["tail_mean"]
+    # predictions about as good (91-93% either way): confirmed by the calmer loss, not by accuracy
+    assert f.evidence["standardized_tail_oscillation"] < 0.5 * f.evidence["tail_oscillation"]
+    assert f.evidence["standardized_tail_mean"] < f.evidence["tail_mean"]
     assert "lr-too-high" not in causes(d), d.findings
 
 
