@@ -40,6 +40,8 @@ class KerasFitRecord:
     lr_trace: list = field(default_factory=list)  # the learning rate of every fit step (a schedule's)
     epoch_lr: list = field(default_factory=list)  # per epoch of every fit: the rate, ...
     epoch_loss: list = field(default_factory=list)  # ... and the training loss History logged
+    # one read of a tf.data training set, (id(x), batches), for both data() and label_order()
+    _read: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     def trace_lr(self, history, first_step: int) -> None:
         """Extend the per-step and per-epoch learning-rate traces with one fit call's: the rate
@@ -79,7 +81,7 @@ class KerasFitRecord:
         as Keras does. Data the script evaluated the model on after training (``evaluate(x_test,
         y_test)``) replaces the validation data: it is what the user judges the model by, and
         where a preprocessing step skipped at test time shows."""
-        pair = _arrays(self.x, self.y) if self.y is not None else _from_dataset(self.x, self.model)
+        pair = _arrays(self.x, self.y) if self.y is not None else _stacked(self._training_batches())
         if pair is None:
             return None
         x, y = pair
@@ -110,20 +112,11 @@ class KerasFitRecord:
         itself, or the data cannot be read again."""
         order = LabelOrder()
         if self.y is None:
-            if not hasattr(self.x, "as_numpy_iterator"):
+            batches = self._training_batches()
+            if batches is None or not all(batched for _, _, batched in batches):
                 return None
-            seen = 0
-            try:
-                for element in self.x.as_numpy_iterator():
-                    if not isinstance(element, tuple) or len(element) < 2 or isinstance(element[0], dict) \
-                            or not _batched(element[0], self.model):
-                        return None
-                    order.note(np.asarray(element[1]))
-                    seen += len(element[1])
-                    if seen >= MAX_DATASET_SAMPLES:
-                        break
-            except Exception:  # noqa: BLE001 - a dataset that cannot be read again says nothing
-                return None
+            for _, labels, _ in batches:
+                order.note(labels)
             return order
         if self.shuffle not in (False, "batch"):
             return None
@@ -135,6 +128,13 @@ class KerasFitRecord:
         for start in range(0, len(y), size):
             order.note(y[start:start + size])
         return order
+
+    def _training_batches(self):
+        """The training set's batches, read once from a ``tf.data`` dataset (see `_dataset_batches`):
+        a shuffled dataset yields a new order at every read, and both uses must see the same."""
+        if self._read is None or self._read[0] != id(self.x):
+            self._read = (id(self.x), _dataset_batches(self.x, self.model))
+        return self._read[1]
 
     def dataset_batch_size(self) -> int | None:
         """The batch size of a batched ``tf.data`` training set (None for arrays)."""
@@ -196,30 +196,39 @@ def _batched(x, model) -> bool:
         return x.ndim >= 2
 
 
-def _from_dataset(dataset, model, limit: int = MAX_DATASET_SAMPLES):
-    """``(x, y)`` read back from a ``tf.data`` dataset of ``(inputs, targets[, weights])``
-    elements, batched or not, up to ``limit`` samples; None for anything else (generators are
-    used up by the script, dict inputs are not a single array)."""
+def _dataset_batches(dataset, model, limit: int = MAX_DATASET_SAMPLES):
+    """``[(inputs, targets, batched), ...]``: one pass over a ``tf.data`` dataset of
+    ``(inputs, targets[, weights])`` elements, up to ``limit`` samples, an unbatched element
+    given a batch axis of one; None for anything else (generators are used up by the script,
+    dict inputs are not a single array)."""
     if not hasattr(dataset, "as_numpy_iterator"):
         return None
-    xs, ys, n = [], [], 0
+    batches, n = [], 0
     try:
         for element in dataset.as_numpy_iterator():
             if not isinstance(element, tuple) or len(element) < 2 or isinstance(element[0], dict):
                 return None
             xb, yb = np.asarray(element[0]), np.asarray(element[1])
-            if not _batched(xb, model):
-                xb, yb = xb[None], yb[None]
-            xs.append(xb)
-            ys.append(yb)
-            n += len(xb)
+            batched = _batched(xb, model)
+            batches.append((xb, yb, True) if batched else (xb[None], yb[None], False))
+            n += len(batches[-1][0])
             if n >= limit:
                 break
     except Exception:  # noqa: BLE001 - a dataset that cannot be read again is not captured
         return None
-    if not xs:
+    return batches or None
+
+
+def _stacked(batches, limit: int = MAX_DATASET_SAMPLES):
+    """``(x, y)`` of `_dataset_batches`, joined; None when there are none."""
+    if not batches:
         return None
-    return np.concatenate(xs)[:limit], np.concatenate(ys)[:limit]
+    return np.concatenate([b[0] for b in batches])[:limit], np.concatenate([b[1] for b in batches])[:limit]
+
+
+def _from_dataset(dataset, model, limit: int = MAX_DATASET_SAMPLES):
+    """``(x, y)`` read back from a ``tf.data`` dataset (see `_dataset_batches`)."""
+    return _stacked(_dataset_batches(dataset, model, limit), limit)
 
 
 def _arrays(x, y):

@@ -123,12 +123,12 @@ def swings(shape: CurveShape | None, task: str, baseline_loss: float | None) -> 
     return shape.oscillation > OSCILLATION and shape.tail_std > MIN_SWING[task] * scale
 
 
-def calmer(shape: CurveShape | None, than: CurveShape, *, ends_below: float) -> bool:
+def calmer(shape: CurveShape | None, *, ends_below: float, swinging: float) -> bool:
     """A run whose loss is lower *and* steadier than a swinging one: its tail ends below
-    ``ends_below`` and swings less than half as much (a merely slower run is steadier too, but
-    ends higher)."""
+    ``ends_below`` and swings less than half as much as the other's oscillation ``swinging``
+    (a merely slower run is steadier too, but ends higher)."""
     return shape is not None and np.isfinite(shape.tail_mean) and shape.tail_mean < ends_below \
-        and shape.oscillation < 0.5 * than.oscillation
+        and shape.oscillation < 0.5 * swinging
 
 
 def identical_units(weight: np.ndarray | None, bias: np.ndarray | None) -> bool:

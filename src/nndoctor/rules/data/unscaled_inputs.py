@@ -105,7 +105,7 @@ class UnscaledInputs(Rule):
                 or clearly_better(ev.trained_val, ev.control_val.get(CONTROL), ev.task):
             return None
         steady = curve_shape(run.epoch_train_loss)
-        if not calmer(steady, swinging, ends_below=swinging.tail_mean):
+        if not calmer(steady, ends_below=swinging.tail_mean, swinging=swinging.oscillation):
             return None
         return {"tail_mean": swinging.tail_mean, "tail_oscillation": swinging.oscillation,
                 "standardized_tail_mean": steady.tail_mean, "standardized_tail_oscillation": steady.oscillation}

@@ -243,7 +243,7 @@ class LrTooHigh(Rule):
         c_tail = evidence["control_tail_mean"]
         finite = control.nonfinite_step is None and np.isfinite(c_final)
         if symptoms["kind"] == "oscillation":
-            calmed = finite and calmer(c_shape, curve_shape(ev.run.epoch_train_loss), ends_below=run_final)
+            calmed = finite and calmer(c_shape, ends_below=run_final, swinging=symptoms["tail_oscillation"])
         else:  # a blow-up: the lower LR must end lower, and below a model that learned nothing
             calmed = finite and (not np.isfinite(run_final) or c_tail < 0.8 * run_final) and (
                 not ev.baseline_loss or c_tail < ev.baseline_loss)
