@@ -8,7 +8,9 @@ of the trained model, their ratio, and the median seconds of each experiment the
 ran (recorded run, controls, baselines, fix verification), after one untimed warm-up
 diagnosis per framework. The untrained scenario has no
 training of its own: its ratio is against the recorded run (one plain training run of the
-diagnosis's length). Writes benchmarks/results/diagnose.json.
+diagnosis's length). ``runs_worth`` is the diagnosis against its own recorded run: how many
+trainings of the budget's length it costs, whatever length the user trained for.
+Writes benchmarks/results/diagnose.json.
 """
 
 from __future__ import annotations
@@ -54,10 +56,11 @@ def main() -> None:
             row["experiments"] = {k: statistics.median(v) for k, v in per_experiment.items()}
             reference = row["train_seconds"] if scenario.name != "untrained" else row["experiments"]["recorded_run"]
             row["ratio"] = row["diagnose_seconds"] / max(reference, 1e-9)
+            row["runs_worth"] = row["diagnose_seconds"] / max(row["experiments"]["recorded_run"], 1e-9)
             rows.append(row)
             print(f"{framework:6s} {scenario.name:18s} train {row['train_seconds']:6.2f}s  "
-                  f"diagnose {row['diagnose_seconds']:6.2f}s  ratio {row['ratio']:5.2f}  -> {row['primary_cause']}",
-                  flush=True)
+                  f"diagnose {row['diagnose_seconds']:6.2f}s  ratio {row['ratio']:5.2f}  "
+                  f"runs' worth {row['runs_worth']:5.2f}  -> {row['primary_cause']}", flush=True)
             print("        " + "  ".join(f"{k} {v:.2f}s" for k, v in row["experiments"].items()), flush=True)
     out = Path(__file__).parent / "results" / "diagnose.json"
     out.parent.mkdir(exist_ok=True)
