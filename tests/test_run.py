@@ -206,6 +206,104 @@ def test_recorder_names_the_loop_fault(tmp_path, change, cause):
     assert [f.cause for f in script_findings(recorder.torch, rec)] == [cause]
 
 
+CHECKPOINT = """
+import copy, io
+import torch
+from torch import nn
+torch.manual_seed(0)
+x, y = torch.randn(96, 4), torch.randint(0, 2, (96,))
+def net():
+    return nn.Sequential(nn.Linear(4, 8), nn.BatchNorm1d(8), nn.ReLU(), nn.Dropout(0.3), nn.Linear(8, 2))
+model = net()
+opt = torch.optim.SGD(model.parameters(), lr=0.1)
+loss_fn = nn.CrossEntropyLoss()
+for epoch in range(3):
+    model.train()
+    for i in range(0, 96, 16):
+        opt.zero_grad()
+        loss_fn(model(x[i:i + 16]), y[i:i + 16]).backward()
+        opt.step()
+{between}
+{snapshot}
+model.eval()
+with torch.no_grad():
+    accuracy = (best(x[:32]).argmax(1) == y[:32]).float().mean()
+"""
+BUFFER = "buffer = io.BytesIO(); torch.save(model, buffer); buffer.seek(0); best = torch.load(buffer, weights_only=False)"
+
+
+@pytest.mark.parametrize("snapshot, between, flagged", [
+    ("best = copy.deepcopy(model)", "", True),  # the best checkpoint, copied in training mode
+    ("best = net(); best.load_state_dict(model.state_dict())", "", True),  # a second instance given its weights
+    (BUFFER, "", True),  # the whole model saved and loaded again
+    # a snapshot validated between epochs (several batches, no_grad), put in eval mode at the end
+    ("best = copy.deepcopy(model); best.eval()",
+     "    snap = copy.deepcopy(model)\n    with torch.no_grad():\n        [snap(x[j:j + 8]) for j in range(0, 32, 8)]",
+     True),
+    ("best = copy.deepcopy(model); best.eval()", "", False),  # the copy predicts in eval mode
+    ("model.eval(); best = copy.deepcopy(model)", "", False),  # copied after model.eval()
+    # a loss under no_grad on the copy in eval mode: not a model of its own, nothing wrong
+    ("best = copy.deepcopy(model).eval()\nwith torch.no_grad():\n    loss_fn(best(x), y)", "", False),
+])
+def test_recorder_sees_a_copy_of_the_model_predicting_in_train_mode(tmp_path, snapshot, between, flagged):
+    """RUN003 for copies: a best-checkpoint copy (deepcopy, load_state_dict into a second
+    instance, torch.save/load) still in training mode predicts with dropout on and batch
+    statistics; model.eval() on the original does not switch it. The copy that predicts in eval
+    mode is fine."""
+    import torch
+
+    script = tmp_path / "checkpoint.py"
+    script.write_text(CHECKPOINT.format(snapshot=snapshot, between=between))
+    with ScriptRecorder() as recorder:
+        code, error = execute(str(script), [])
+    assert code == 0 and error is None, error
+    (rec,) = [r for r in recorder.torch.models.values() if r.loss_calls]  # the copy is no model of its own
+    assert rec.inference_in_train_mode == 0  # the trained model itself predicted in eval mode
+    optimizer = _optimizer_for(rec.model, recorder.torch.optimizers)
+    found = [(f.code, f.cause) for f in script_findings(recorder.torch, rec, optimizer)]
+    assert found == ([("RUN003", "train-mode-at-inference")] if flagged else [])
+    assert rec.model.training is False and all(isinstance(p, torch.nn.Parameter) for p in rec.model.parameters())
+
+
+@pytest.mark.parametrize("layers, teacher, flagged", [
+    ("nn.Dropout(0.3)", False, True),  # the copy predicts with dropout on
+    ("nn.Identity()", False, False),  # nothing that training mode changes
+    ("nn.Dropout(0.3)", True, False),  # a teacher copy called in every step: the script's choice
+])
+def test_copies_without_dropout_or_called_every_step_are_not_predictions(tmp_path, layers, teacher, flagged):
+    """Training mode changes nothing in a copy without dropout/batch-norm; a copy called in
+    (nearly) every training step under no_grad is a mean-teacher or target network."""
+    script = tmp_path / "copies.py"
+    script.write_text(textwrap.dedent("""
+        import copy
+        import torch
+        from torch import nn
+        torch.manual_seed(0)
+        x, y = torch.randn(64, 4), torch.randint(0, 2, (64,))
+        model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), LAYERS, nn.Linear(8, 2))
+        best = copy.deepcopy(model)
+        opt = torch.optim.SGD(model.parameters(), lr=0.1)
+        loss_fn = nn.CrossEntropyLoss()
+        for epoch in range(3):
+            for i in range(0, 64, 16):
+                with torch.no_grad():
+                    target = best(x[i:i + 16]).softmax(1) if TEACHER else None
+                opt.zero_grad()
+                loss_fn(model(x[i:i + 16]), y[i:i + 16]).backward()
+                opt.step()
+        model.eval()
+        if not TEACHER:
+            best.load_state_dict(model.state_dict())
+            with torch.no_grad():
+                best(x)
+    """).replace("LAYERS", layers).replace("TEACHER", str(teacher)))
+    with ScriptRecorder() as recorder:
+        code, error = execute(str(script), [])
+    assert code == 0 and error is None, error
+    (rec,) = recorder.torch.models.values()
+    assert [f.code for f in script_findings(recorder.torch, rec)] == (["RUN003"] if flagged else [])
+
+
 @pytest.mark.parametrize("best, restored", [("0.0", True), ("float('inf')", False)])
 def test_recorder_sees_training_undone_by_an_early_stopping_reload(tmp_path, best, restored):
     """An early-stopping 'best' state that never updates (best loss starting at 0): the state

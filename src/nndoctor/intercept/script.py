@@ -314,7 +314,8 @@ def script_findings(t: TorchCapture, rec, optimizer=None) -> list[Finding]:
       was called since the step before (never, once before the loop, once per epoch), so those
       steps applied the sum of the gradients since the last clear.
     * RUN003 ``train-mode-at-inference``: the model (with dropout or batch-norm) was called
-      without a loss, i.e. to predict, while still in training mode (``model.eval()`` missing).
+      without a loss, i.e. to predict, while still in training mode (``model.eval()`` missing);
+      or a copy of it (``copy.deepcopy``, a reloaded state) predicted in training mode.
     * RUN005 ``parameters-not-updating``: ``step()`` ran but no weight differs from its value at
       the first loss call (the finding says why), or some parameters that received gradients
       belong to no optimizer and never changed while the rest trained.
@@ -353,6 +354,19 @@ def script_findings(t: TorchCapture, rec, optimizer=None) -> list[Finding]:
             fix_code="optimizer.zero_grad()  # before loss.backward()"))
     if optimizer is not None and not any(f.code == ZeroGradMissing.code for f in found):
         found.extend(_other_uncleared(t, optimizer))
+    copies = rec.copy_predictions_in_train_mode()
+    if copies and not rec.inference_in_train_mode:
+        found.append(Finding(
+            cause="train-mode-at-inference", code=PredictsInTrainMode.code, severity="error", confidence=0.93,
+            message=(f"A copy of the trained model (copy.deepcopy, or the same architecture given its weights) "
+                     f"was called {copies} time(s) to predict while still in training mode, and it has "
+                     "dropout/batch-norm layers: model.eval() switches only the model it is called on, so "
+                     "the copy's predictions are randomized by dropout (or normalized by the batch's own "
+                     "statistics)."),
+            evidence={"copy_predictions_in_train_mode": copies},
+            fix="Call .eval() on the copy you predict with (or copy the model after model.eval(), or keep "
+                "the best state_dict and load it into the model).",
+            fix_code="best_model.eval()\nwith torch.no_grad():\n    predictions = best_model(x)"))
     if rec.inference_in_train_mode:
         found.append(Finding(
             cause="train-mode-at-inference", code=PredictsInTrainMode.code, severity="error", confidence=0.93,

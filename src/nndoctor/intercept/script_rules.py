@@ -87,6 +87,11 @@ class PredictsInTrainMode(ScriptRule):
     Watches every call of the model: a call whose output feeds no loss is a prediction. If the
     model has dropout or batch-norm layers and such a call happens in training mode, it is an
     error. For Keras, a direct call with ``training=True`` outside ``fit`` is such a prediction.
+    For PyTorch, predictions in training mode by a copy of the trained model count too: another
+    module of the same class and parameter shapes (``copy.deepcopy(model)``, a second instance
+    given its ``state_dict``, a model saved and loaded again), called without a loss, or with a
+    loss under ``torch.no_grad()``, after training or between training steps (a copy called in
+    most steps is a teacher or target network, and is left alone).
 
     ## Why is this bad?
     In training mode dropout zeroes random units and batch-norm normalizes with the batch's own
@@ -97,6 +102,7 @@ class PredictsInTrainMode(ScriptRule):
     train(model)
     predictions = model(x_test)   # model.eval() is missing
     probabilities = keras_model(x_test, training=True)   # dropout on
+    best = copy.deepcopy(model); model.eval(); best(x_test)   # the copy is still training
     ```
 
     ## Fix

@@ -1,6 +1,7 @@
 """What a PyTorch script does, seen through global hooks: which model fed which loss with which
 targets, how often ``backward``, ``step`` and ``zero_grad`` ran, and whether predictions were
-made in training mode. Nothing here changes a value the script computes."""
+made in training mode, by the model or by a copy of it. Nothing here changes a value the script
+computes."""
 
 from __future__ import annotations
 
@@ -23,6 +24,10 @@ MAX_LR_TRACE = 1_000_000
 
 MAX_DERIVED = 10_000
 """Class-prediction tensors tracked between two loss calls (argmax/threshold results)."""
+
+COPY_STEP_SHARE = 0.5
+"""A copy of a trained model called between this share of its training steps or more is part of
+the step (a mean-teacher or target network), not a prediction."""
 
 INHERITED = object()
 """Marks a patched attribute the class did not define itself: removed, not set back."""
@@ -61,6 +66,11 @@ class TorchModelRecord:
     loss_calls: int = 0
     inference_calls: int = 0
     inference_in_train_mode: int = 0
+    # predictions in training mode by a copy of the model (`copy_of`): made outside training
+    # steps (after the last one, or before a loss under no_grad) ...
+    copy_calls_in_train_mode: int = 0
+    copy_step_calls: int = 0  # ... and made between two training steps, settled by the second
+    copy_steps: int = 0  # training steps that settled such calls (a teacher network's: nearly all)
     batch_size: int | None = None
     train_loss_calls: int = 0  # loss calls with gradients enabled: training iterations
     initial: list | None = None  # the parameters as they were at the first loss call
@@ -107,6 +117,13 @@ class TorchModelRecord:
         if labels.size == len(labels) * per_row:
             labels = labels.reshape((len(labels),) + target.shape[1:])
         return labels.astype(target.dtype, copy=False)
+
+    def copy_predictions_in_train_mode(self) -> int:
+        """Calls of copies of the model, in training mode, that were predictions: those outside
+        training steps, and those between steps unless a copy was called in most of the steps
+        (a teacher or target network, whose train mode is the script's choice)."""
+        teacher = self.copy_steps >= COPY_STEP_SHARE * max(self.train_loss_calls, 1)
+        return self.copy_calls_in_train_mode + (0 if teacher else self.copy_step_calls)
 
     def n(self, val=False) -> int:
         return sum(len(a) for a in (self.x_val if val else self.x))
@@ -413,6 +430,18 @@ class TorchCapture:
         trace = self.lr_trace.get(id(optimizer))
         return max(trace) if trace else None
 
+    def copy_of(self, module):
+        """The record of the trained model that ``module``, another object, copies: same class
+        and the same parameter names and shapes (``copy.deepcopy``, a second instance given its
+        ``state_dict``, a whole model saved and loaded again). None for anything else."""
+        trained = [r for r in self.models.values() if r.train_loss_calls and r.model is not module
+                   and type(r.model).__qualname__ == type(module).__qualname__]
+        if not trained:
+            return None
+        shapes = [(n, tuple(p.shape)) for n, p in module.named_parameters()]
+        return next((r for r in trained if shapes and shapes == [(n, tuple(p.shape))
+                                                                 for n, p in r.model.named_parameters()]), None)
+
     def _is_tensor(self, value) -> bool:
         return isinstance(value, self.torch.Tensor)
 
@@ -435,17 +464,22 @@ class TorchCapture:
         self._pending = [p for p in self._pending if p is not fed]
         self._pending_by_output.pop(id(fed[2]), None)
         self._compared.pop(id(fed[2]), None)  # compared, then fed to a loss: a training batch
-        module, inputs, _, _ = fed
+        module, inputs, _, in_train_mode = fed
         record = self.models.get(id(module))
+        original = self.copy_of(module) if record is None and not self.torch.is_grad_enabled() else None
+        if original is not None:  # a copy of a trained model evaluated (loss under no_grad): no model of its own
+            self._settle()
+            original.copy_calls_in_train_mode += int(in_train_mode and has_stochastic_layers(module))
+            return
         if record is None:
             record = self.models[id(module)] = TorchModelRecord(model=module)
             record.snapshot()
         if any(p[2] is inputs for p in self._pending):  # head(encoder(x)): the head's inputs move as the encoder trains
             record.inputs_from_module = True
-        self._settle()  # after the model is known: predictions made before its first loss count too
+        training = self.torch.is_grad_enabled()
+        self._settle(step=training)  # after the model is known: predictions made before its first loss count too
         record.loss = loss
         record.loss_calls += 1
-        training = self.torch.is_grad_enabled()
         if record.batch_size is None and inputs.ndim:
             record.batch_size = int(inputs.shape[0])
         x = inputs.detach().cpu().numpy()
@@ -461,12 +495,18 @@ class TorchCapture:
             record.label_order.note(y)
         record.add(x, y, val=not training)
 
-    def _settle(self) -> None:
-        """Forwards that no loss consumed were predictions: note their train/eval mode."""
+    def _settle(self, step=False) -> None:
+        """Forwards that no loss consumed were predictions: note their train/eval mode (also for
+        copies of a trained model). ``step``: a training loss settles them (they came before it)."""
         from .prediction_inputs import record_prediction
 
+        copies = {}  # id(the original's record) -> [record, its copies' calls in training mode]
         for module, inputs, output, training in self._pending:
             record = self.models.get(id(module))
+            if record is None and training:
+                original = self.copy_of(module)
+                if original is not None and has_stochastic_layers(module):
+                    copies.setdefault(id(original), [original, 0])[1] += 1
             if record is not None:
                 x = inputs.detach().cpu().numpy()
                 record_prediction(record.predictions, x, output.detach().cpu().numpy())
@@ -475,6 +515,12 @@ class TorchCapture:
                 labels = self._compared.get(id(output))
                 if labels is not None:
                     record.add(x, record.like_targets(labels), val=True)
+        for original, calls in copies.values():
+            if step:
+                original.copy_step_calls += calls
+                original.copy_steps += 1
+            else:
+                original.copy_calls_in_train_mode += calls
         self._pending, self._pending_by_output, self._derived, self._compared = [], {}, {}, {}
         self._subtracted = {}
 
