@@ -75,19 +75,25 @@ def test_torch_and_keras_predictions_are_recorded(tmp_path):
             opt.zero_grad(); nn.functional.cross_entropy(net(x), y).backward(); opt.step()
         with torch.no_grad():
             net(x * 100)
+            for i in range(3):  # a helper that predicts one sample per call
+                net(x[i:i + 1])
         model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, activation="softmax")])
         model.compile(loss="sparse_categorical_crossentropy")
         model.fit(x.numpy(), y.numpy(), epochs=1, verbose=0)
         model.predict(x.numpy()[:10] * 100, verbose=0)
+        for i in range(3):
+            model.predict(x.numpy()[i:i + 1], verbose=0)
     """))
     original = keras.Model.predict
     with ScriptRecorder() as recorder:
         code, error = execute(str(script), [])
     assert code == 0, error
-    ((x_torch, out_torch),) = next(iter(recorder.torch.models.values())).predictions
-    ((x_keras, out_keras),) = next(iter(recorder.keras.fits.values())).predictions
+    (x_torch, out_torch), *torch_ones = next(iter(recorder.torch.models.values())).predictions
+    (x_keras, out_keras), *keras_ones = next(iter(recorder.keras.fits.values())).predictions
     assert x_torch.shape == (64, 3) and out_torch.shape == (64, 2)
     assert x_keras.shape == (10, 3) and out_keras.shape == (10, 2)
+    # one call each, for RUN007 to pool
+    assert [(x.shape, out.shape) for x, out in torch_ones + keras_ones] == [((1, 3), (1, 2))] * 6
     assert keras.Model.predict is original
 
 
@@ -135,3 +141,56 @@ def test_a_batch_of_one_class_is_judged_against_that_class():
     assert shifted is not None and shifted.code == "RUN007"
     # without the labels, the call is judged against all of the training inputs
     assert prediction_shift(x, [(ones, _logits(np.ones(40, int)))], _diagnosis()) is not None
+
+
+def _one_at_a_time(samples, classes):
+    """A helper called once per sample: one call of one sample each."""
+    return [(row[None], _logits(np.array([k]))) for row, k in zip(samples, classes)]
+
+
+def _own_z_score(row, ddof=0):
+    return (row - row.mean()) / row.std(ddof=ddof)
+
+
+def test_one_sample_calls_z_scored_on_themselves_are_pooled_and_flagged():
+    """A `predict_one()` helper standardizes each sample by its own mean and std instead of the
+    training scaler's. One sample is too few to judge, 40 of them pooled are not: every pooled
+    sample has mean 0 and std 1 across its own features, which training samples do not."""
+    for ddof in (0, 1):  # numpy's std and torch's (n - 1)
+        calls = _one_at_a_time([_own_z_score(row, ddof) for row in RAW[200:240]], np.zeros(40, int))
+        assert not any(call_shift(TRAIN, x)["moved"] for x, _ in calls)  # alone, no call stands out
+        finding = prediction_shift(TRAIN, calls, _diagnosis())
+        assert finding is not None and (finding.code, finding.cause) == ("RUN007", "preprocessing-mismatch")
+        evidence = finding.evidence
+        assert evidence["pooled_calls"] == evidence["calls_shifted"] == evidence["pooled_samples"] == 40
+        assert evidence["samples_scaled_on_themselves"] and evidence["samples_scaled_on_themselves_share"] == 1.0
+        assert evidence["training_samples_share"] == 0.0
+        assert finding.severity == "error" and "own" in finding.fix  # every sample in class 0: collapsed
+
+
+def test_raw_single_samples_are_pooled_and_flagged():
+    """Raw samples typed in one at a time: off by some 2 training stds each (under the 3 stds
+    that one sample needs), by far more than the 1 std two samples of the same data stay
+    under, once pooled. Far-off raw samples are flagged alone already and pooled as well."""
+    near = rng.normal(loc=2.0, scale=0.5, size=(30, 4))  # features already near unit scale, not centred
+    calls = _one_at_a_time(near, np.arange(30) % 2)
+    assert not any(call_shift(TRAIN, x)["moved"] for x, _ in calls)
+    finding = prediction_shift(TRAIN, calls, _diagnosis())
+    assert finding is not None and finding.cause == "preprocessing-mismatch"
+    assert finding.evidence["pooled_calls"] == 30 and finding.evidence["median_mean_shift_in_train_stds"] > 1
+    assert finding.evidence["mean_shift_threshold_in_train_stds"] == 1.0
+    assert finding.severity == "warning"  # the predictions did not collapse
+    far = prediction_shift(TRAIN, [(TEST_SCALED, _logits(np.arange(100) % 2))]
+                           + _one_at_a_time(TEST_RAW[:30], np.zeros(30, int)), _diagnosis())
+    assert far.evidence["calls_shifted"] == far.evidence["pooled_calls"] == 30 and far.severity == "error"
+
+
+def test_one_sample_calls_scaled_with_the_training_scaler_are_not_flagged():
+    """The healthy twins: the same helper with the training scaler; one sample predicted over
+    and over (a timing loop: one sample, not a set with no spread); and a model trained on
+    samples normalized each by its own statistics, where new samples normalized so belong."""
+    assert prediction_shift(TRAIN, _one_at_a_time(TEST_SCALED[:40], np.zeros(40, int)), _diagnosis()) is None
+    assert prediction_shift(TRAIN, _one_at_a_time(TEST_SCALED[[0] * 30], np.zeros(30, int)), _diagnosis()) is None
+    signals = np.array([_own_z_score(row) for row in rng.normal(5.0, 2.0, size=(240, 16))])
+    calls = _one_at_a_time(signals[200:], np.zeros(40, int))
+    assert prediction_shift(signals[:200], calls, _diagnosis()) is None

@@ -8,6 +8,8 @@ on training-scale data."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from ..evidence.data import decode_labels
@@ -24,6 +26,8 @@ SELF_SCALED = 0.9  # share of a call's varying features that span exactly [0, 1]
 SUBSET_SCALED = 0.5  # ... where no random training subset of the same size reaches this share
 SUBSET_DRAWS = 20
 MIN_SELF_SCALED = 3  # samples in a call for the signature to mean anything
+MIN_ROW_FEATURES = 3  # finite features in a sample for its own mean / std / range to mean anything
+MIN_POOLED_CALLS = 2  # calls too small to judge alone (under MIN_CALL samples) pooled into one set
 MAX_CALLS = 200  # prediction calls kept per model ...
 MAX_KEPT = 20_000  # ... and samples over all of them
 
@@ -60,30 +64,71 @@ def _scaled_share(flat: np.ndarray) -> float | None:
     return float((minmax | standard)[varying].mean())
 
 
+def _row_signature(flat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row of ``flat`` (samples x features): whether it can carry a per-sample scaler's
+    signature (`MIN_ROW_FEATURES` finite values that vary) and whether it does: minimum 0 and
+    maximum 1 (min-max), or mean 0 and std 1 (z-score, the std taken over n or n - 1 values)
+    across its own features."""
+    finite = np.isfinite(flat)
+    count = finite.sum(axis=1)
+    values = np.where(finite, flat, np.nan)  # inf counts as missing, as nan does
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a row with no finite value
+        lo, hi = np.nanmin(values, axis=1), np.nanmax(values, axis=1)
+        mean, std = np.nanmean(values, axis=1), np.nanstd(values, axis=1)
+        sample_std = std * np.sqrt(count / np.maximum(count - 1, 1))
+    eligible = (count >= MIN_ROW_FEATURES) & (hi - lo > 1e-9)
+    minmax = (np.abs(lo) < 1e-5) & (np.abs(hi - 1) < 1e-5)
+    standard = (np.abs(mean) < 1e-4) & ((np.abs(std - 1) < 1e-3) | (np.abs(sample_std - 1) < 1e-3))
+    return eligible, eligible & (minmax | standard)
+
+
+def _subset_shares(share_of, train: np.ndarray, n: int) -> float:
+    """The highest share `share_of` gives random training subsets of ``n`` samples (the
+    training set itself when ``n`` reaches its size); 1 when none can be measured."""
+    if n >= len(train):
+        subsets = [share_of(train)]
+    else:
+        rng = np.random.default_rng(0)
+        subsets = [share_of(train[rng.choice(len(train), n, replace=False)]) for _ in range(SUBSET_DRAWS)]
+    return max((s for s in subsets if s is not None), default=1.0)
+
+
 def scaled_on_itself(x_train: np.ndarray, x_call: np.ndarray) -> dict | None:
-    """Whether one call's inputs were scaled with statistics of their own (a scaler fitted, or
-    ``fit_transform`` called, on the data predicted on): nearly every varying feature spans
-    exactly [0, 1] or has mean 0 and std 1 in the call, while random training subsets of the
-    same size do not (calls as large as the training set: the training set itself). None when
-    it cannot be told (too few samples, nothing varies)."""
+    """Whether one call's inputs were scaled with statistics of their own. Per feature (a
+    scaler fitted, or ``fit_transform`` called, on the data predicted on): nearly every varying
+    feature spans exactly [0, 1] or has mean 0 and std 1 in the call. Per sample (each sample
+    normalized by its own mean and std, or its own range, instead of the training scaler):
+    nearly every sample has mean 0 and std 1, or spans exactly [0, 1], across its own features.
+    Either counts when random training subsets of the same size (calls as large as the training
+    set: the training set itself) do not show it. None when it cannot be told (too few samples,
+    nothing varies)."""
     if len(x_call) < MIN_SELF_SCALED or not len(x_train):
         return None
     call = x_call.reshape(len(x_call), -1).astype(np.float64)
     train = x_train.reshape(len(x_train), -1).astype(np.float64)
     if call.shape[1] != train.shape[1]:
         return None
+    out = {}
     share = _scaled_share(call)
-    if share is None or share < SELF_SCALED:
-        return None
-    if len(call) >= len(train):  # as many samples as training: the training set itself is the reference
-        subsets = [_scaled_share(train)]
-    else:
-        rng = np.random.default_rng(0)
-        subsets = [_scaled_share(train[rng.choice(len(train), len(call), replace=False)])
-                   for _ in range(SUBSET_DRAWS)]
-    subset_share = max((s for s in subsets if s is not None), default=1.0)
-    return {"scaled_on_itself_share": share, "training_subset_share": subset_share,
-            "scaled_on_itself": subset_share < SUBSET_SCALED}
+    if share is not None and share >= SELF_SCALED:
+        subset_share = _subset_shares(_scaled_share, train, len(call))
+        out.update(scaled_on_itself_share=share, training_subset_share=subset_share,
+                   scaled_on_itself=subset_share < SUBSET_SCALED)
+    eligible, signed = _row_signature(call)
+    if eligible.sum() >= MIN_SELF_SCALED and signed[eligible].mean() >= SELF_SCALED:
+        train_eligible, train_signed = _row_signature(train)
+
+        def row_share(rows):  # the training rows' flags, drawn instead of recomputed
+            return float(train_signed[rows].sum() / train_eligible[rows].sum()) if train_eligible[rows].any() else None
+
+        training_rows_share = _subset_shares(row_share, np.arange(len(train)), int(eligible.sum()))
+        out.update(samples_scaled_on_themselves_share=float(signed[eligible].mean()),
+                   training_samples_share=training_rows_share,
+                   samples_scaled_on_themselves=training_rows_share < SUBSET_SCALED)
+    if out:  # what a signature had to reach, and the training share it had to stay above
+        out.update(signature_share_threshold=SELF_SCALED, training_share_under=SUBSET_SCALED)
+    return out or None
 
 
 def _like_its_classes(x_train, y_train, x_call, outputs, d) -> bool:
@@ -133,34 +178,77 @@ def call_shift(x_train: np.ndarray, x_call: np.ndarray, train_stats: tuple | Non
     return {"n": len(x_call), "median_mean_shift_in_train_stds": median_smd,
             "max_mean_shift_in_train_stds": float(smd.max()),
             "median_std_ratio": None if few else float(2 ** np.median(log2_scale)),
-            **own, "moved": bool(moved or own.get("scaled_on_itself"))}
+            "mean_shift_threshold_in_train_stds": FEW_SHIFT if few else SHIFT,
+            "std_ratio_threshold": None if few else float(2 ** LOG2_SCALE),
+            **own, "moved": bool(moved or own.get("scaled_on_itself") or own.get("samples_scaled_on_themselves"))}
+
+
+def _pool(calls: list, width: int) -> tuple[np.ndarray, np.ndarray, int] | None:
+    """The calls too small to judge alone (under `MIN_CALL` samples) with the training feature
+    width, as one set: inputs flattened, repeated samples kept once (a sample predicted again
+    and again is one sample), and the number of calls pooled. None under `MIN_POOLED_CALLS`
+    such calls, or when their outputs do not line up."""
+    small = [(x, out) for x, out in calls if len(x) < MIN_CALL and int(np.prod(x.shape[1:])) == width]
+    if len(small) < MIN_POOLED_CALLS:
+        return None
+    try:
+        x = np.concatenate([x.reshape(len(x), -1) for x, _ in small])
+        out = np.concatenate([np.asarray(o).reshape(len(o), -1) for _, o in small])
+        _, first = np.unique(x, axis=0, return_index=True)
+    except (TypeError, ValueError):  # outputs of different widths, inputs numpy cannot order
+        return None
+    first.sort()
+    return x[first], out[first], len(small)
 
 
 def prediction_shift(x_train, calls: list, d, y_train=None) -> Finding | None:
     """RUN007 for one model: the most shifted of its prediction calls, when one moved (and
-    the classes the model assigns do not explain it, see `_like_its_classes`)."""
+    the classes the model assigns do not explain it, see `_like_its_classes`). Calls too small
+    to judge alone (a helper that predicts one sample at a time) are judged together as well,
+    pooled into one set (see `_pool`)."""
     if x_train is None or not calls:
         return None
     stats = _feature_stats(x_train)  # once, not once per call
     shifts = [(call_shift(x_train, x, stats), x, out) for x, out in calls]
-    moved = [(s, out) for s, x, out in shifts if s is not None and s["moved"]
+    # (shift, outputs, calls it stands for, calls pooled or 0)
+    moved = [(s, out, 1, 0) for s, x, out in shifts if s is not None and s["moved"]
              and not _like_its_classes(x_train, y_train, x, out, d)]
+    pool = _pool(calls, int(np.prod(np.shape(x_train)[1:])))
+    if pool is not None:
+        x_pool, out_pool, pooled = pool
+        shift = call_shift(x_train, x_pool, stats)
+        if shift is not None and shift["moved"] and not _like_its_classes(x_train, y_train, x_pool, out_pool, d):
+            # the pool stands for its calls, those already flagged alone among them
+            moved = [m for m in moved if m[0]["n"] >= MIN_CALL] + [(shift, out_pool, pooled, pooled)]
     if not moved:
         return None
-    shift, outputs = max(moved, key=lambda pair: pair[0]["median_mean_shift_in_train_stds"])
+    shift, outputs, _, pooled = max(moved, key=lambda m: m[0]["median_mean_shift_in_train_stds"])
+    calls_shifted = sum(m[2] for m in moved)
     evidence = {**{k: v for k, v in shift.items() if k != "moved"},
-                "prediction_calls": len(calls), "calls_shifted": len(moved)}
-    what = (f"{len(moved)} of the script's {len(calls)} prediction call(s) fed inputs on another scale than "
-            f"the training inputs: in the most shifted ({shift['n']} samples) a median feature sits "
+                "prediction_calls": len(calls), "calls_shifted": calls_shifted}
+    if pooled:
+        evidence.update(pooled_calls=pooled, pooled_samples=shift["n"], pooled_call_size_under=MIN_CALL)
+    where = (f"pooled over {pooled} calls of under {MIN_CALL} samples each (too small to judge alone; "
+             f"{shift['n']} distinct samples)," if pooled else f"in the most shifted ({shift['n']} samples)")
+    what = (f"{calls_shifted} of the script's {len(calls)} prediction call(s) fed inputs on another scale than "
+            f"the training inputs: {where} a median feature sits "
             f"{shift['median_mean_shift_in_train_stds']:.3g} training stds from its training mean (up to "
             f"{shift['max_mean_shift_in_train_stds']:.3g})"
             + (f" with {shift['median_std_ratio']:.3g}x the training std" if shift["median_std_ratio"] else "")
-            + f"; two samples of the same data stay under {SHIFT:g} std.")
+            + f"; two samples of the same data stay under {shift['mean_shift_threshold_in_train_stds']:g} std"
+            + ("" if shift["std_ratio_threshold"] is None
+               else f" and within a factor {shift['std_ratio_threshold']:g} of its std") + ".")
     if shift.get("scaled_on_itself"):
         what += (f" Those inputs were scaled on themselves: {fmt_pct(shift['scaled_on_itself_share'])} of their "
                  f"varying features span exactly [0, 1] or have mean 0 and std 1 in that call, which random "
                  f"training subsets of the same size reach for at most "
                  f"{fmt_pct(shift['training_subset_share'])} (a scaler fitted on the data predicted on).")
+    if shift.get("samples_scaled_on_themselves"):
+        what += (f" Each sample was scaled on itself: {fmt_pct(shift['samples_scaled_on_themselves_share'])} of them "
+                 f"have mean 0 and std 1, or span exactly [0, 1], across their own features, which random "
+                 f"training samples of the same count reach for at most "
+                 f"{fmt_pct(shift['training_samples_share'])} (each sample normalized by its own statistics "
+                 f"instead of the training scaler's).")
     severity, confidence = "warning", 0.6
     given = ((d.details or {}).get("predictions") or {}).get("given") or {}
     model = (d.details or {}).get("model") or {}
@@ -189,5 +277,7 @@ def prediction_shift(x_train, calls: list, d, y_train=None) -> Finding | None:
         evidence=evidence,
         fix=("Fit the preprocessing once on the training data and apply that same fitted transform to "
              "every input the model predicts on"
-             + (" (`transform`, not `fit_transform`, on new data)." if shift.get("scaled_on_itself") else ".")),
+             + (" (`transform`, not `fit_transform`, on new data)." if shift.get("scaled_on_itself")
+                else " (the training mean and std, not each sample's own)." if shift.get("samples_scaled_on_themselves")
+                else ".")),
         fix_code="scaler = StandardScaler().fit(x_train)\nmodel.predict(scaler.transform(x_new))")

@@ -234,7 +234,13 @@ class PredictionInputsShifted(ScriptRule):
     20 samples: a median shift of 3 stds). A call is flagged too when its inputs were scaled on
     themselves (``fit_transform`` on the data predicted on): 90% of its varying features span
     exactly [0, 1] or have mean 0 and std 1 in that call, while no 20 random training subsets of
-    the same size reach half that share. The model's predicted class shares on the shifted
+    the same size reach half that share; or when each of its samples was normalized by its own
+    statistics: 90% of them have mean 0 and std 1 (std over n or n - 1), or span exactly
+    [0, 1], across their own features, while no 20 random sets of as many training samples reach
+    half that share. Calls too small to judge alone (a helper that predicts one sample per call)
+    are also pooled, when there are two or more of the training feature width, into one set
+    (a sample predicted again and again counted once) that takes the same tests; the finding
+    says how many calls it pooled. The model's predicted class shares on the shifted
     inputs are set against its shares on training-scale validation data: a total variation of
     0.3 or more is an error (the predictions collapsed), less a warning; for regression an
     error from a 3-std shift. A model fed another module's outputs (``head(encoder(x))``) is
@@ -250,6 +256,8 @@ class PredictionInputsShifted(ScriptRule):
     model.fit(x_train, y_train)
     model.predict(x_new)          # raw features: the scaler was not applied
     model.predict(MinMaxScaler().fit_transform(x_new))   # scaled by the new samples' own range
+    for row in x_new:                                     # one sample per call, z-scored by
+        model.predict(((row - row.mean()) / row.std())[None])   # its own mean and std
     ```
 
     ## Fix
