@@ -19,8 +19,10 @@ COVERAGE = {
          "test_plumbing_config::test_sigmoid_into_a_logits_loss_that_crawls_is_the_primary_cause",
          "test_plumbing_config::test_scores_into_a_probability_loss_is_output_activation_mismatch",
          "test_plumbing_config::test_bounded_output_on_regression_targets_out_of_its_reach",
-         "test_plumbing_config::test_softmax_into_binary_cross_entropy_over_three_classes"],
+         "test_plumbing_config::test_softmax_into_binary_cross_entropy_over_three_classes",
+         "test_plumbing_config::test_log_sigmoid_head_into_a_logits_loss_is_output_activation_mismatch"],
         ["test_plumbing_config::test_matching_output_and_loss_have_no_activation_mismatch",
+         "test_plumbing_config::test_raw_score_into_a_logits_loss_is_not_a_one_sided_head",
          "test_plumbing_config::test_bounded_output_on_targets_in_its_reach_is_not_flagged",
          "test_plumbing_config::test_softmax_into_binary_cross_entropy_over_three_classes"]),
     "wrong-loss-for-task": (
@@ -293,6 +295,93 @@ def test_matching_output_and_loss_have_no_activation_mismatch(framework, variant
         model, data = _net(framework, 4, 1, "sigmoid"), _two_classes()
         losses = {"keras_loss": "binary_crossentropy"}
     d = _diagnose(framework, model, data, **losses)
+    assert "output-activation-mismatch" not in causes(d, ("error", "warning", "info"))
+    assert _ruled_out(d, "output-activation-mismatch")
+    assert d.metrics["trained_copy_val_accuracy"]["value"] > 0.9
+
+
+def _moons():
+    from sklearn.datasets import make_moons
+    x, y = make_moons(n_samples=300, noise=0.2, random_state=0)
+    return split(x.astype(np.float32), y.astype(np.float32))
+
+
+def _scorer(framework, head=None, seed=0):
+    """Two moons' one-unit scorer; ``head`` "log_sigmoid": torch applies F.logsigmoid in
+    forward() (invisible to the module profile), Keras as the output layer's activation."""
+    if framework == "keras":
+        import keras
+        keras.utils.set_random_seed(seed)
+        return keras.Sequential([keras.Input((2,)), keras.layers.Dense(16, activation="relu"),
+                                 keras.layers.Dense(16, activation="relu"), keras.layers.Dense(1, activation=head)])
+    import torch
+    import torch.nn.functional as F
+    from torch import nn
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.features = nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 16), nn.ReLU())
+            self.score = nn.Linear(16, 1)
+
+        def forward(self, x):
+            score = self.score(self.features(x))
+            return F.logsigmoid(score) if head == "log_sigmoid" else score
+
+    torch.manual_seed(seed)
+    return Net()
+
+
+def _diagnose_scorer(framework, model):
+    from torch import nn
+    import keras
+    return _diagnose(framework, model, _moons(), torch_loss=nn.BCEWithLogitsLoss(),
+                     keras_loss=keras.losses.BinaryCrossentropy(from_logits=True))
+
+
+def test_log_sigmoid_head_into_a_logits_loss_is_output_activation_mismatch(framework):
+    """A log-probability head under a loss that applies sigmoid itself: every output is <= 0,
+    its sigmoid <= 0.5, so no sample is ever predicted positive. torch: F.logsigmoid in
+    forward(), read from the outputs (the positives pile up at 0); Keras: the layer says so."""
+    d = _diagnose_scorer(framework, _scorer(framework, "log_sigmoid"))
+    assert d.primary_cause == "output-activation-mismatch"
+    finding = d.primary
+    assert finding.code == "PL001" and finding.severity == "error"
+    assert finding.evidence["kinds"] == ["one-sided-scores-into-logits-loss"]
+    assert finding.evidence["output_activation"] == "log_sigmoid"
+    assert finding.evidence["activation_seen_in"] == ("outputs" if framework == "torch" else "model")
+    assert finding.confidence == (0.85 if framework == "torch" else 0.95)
+    assert finding.evidence["trained_output_range"][1] <= 0.0
+    assert finding.evidence["trained_copy_recall_of_shut_out_class"] == 0.0
+    assert finding.evidence["loss_floor"] == pytest.approx(0.5 * np.log(2), abs=0.01)  # half are positives
+    assert finding.evidence["last_epoch_loss"] >= finding.evidence["loss_floor"]
+    assert "at most 0.5" in finding.message
+
+
+def test_raw_score_into_a_logits_loss_is_not_a_one_sided_head(framework):
+    """The healthy twin: the same scorer returning its raw score."""
+    d = _diagnose_scorer(framework, _scorer(framework))
+    assert "output-activation-mismatch" not in causes(d, ("error", "warning", "info"))
+    assert _ruled_out(d, "output-activation-mismatch")
+    assert d.metrics["trained_copy_val_accuracy"]["value"] > 0.9
+
+
+def test_log_softmax_in_forward_into_cross_entropy_is_not_flagged():
+    """torch only: log-softmax outputs are all <= 0, but softmax does not change under a shift,
+    so nn.CrossEntropyLoss on them is as good as on raw scores."""
+    import torch
+    from torch import nn
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.hidden, self.out = nn.Linear(4, 16), nn.Linear(16, 3)
+
+        def forward(self, x):
+            return torch.log_softmax(self.out(torch.relu(self.hidden(x))), dim=1)
+
+    torch.manual_seed(0)
+    d = _diagnose("torch", Net(), _three_classes(), torch_loss=nn.CrossEntropyLoss())
     assert "output-activation-mismatch" not in causes(d, ("error", "warning", "info"))
     assert _ruled_out(d, "output-activation-mismatch")
     assert d.metrics["trained_copy_val_accuracy"]["value"] > 0.9

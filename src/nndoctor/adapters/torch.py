@@ -53,6 +53,7 @@ ACTIVATIONS = {
     nn.ReLU: "relu", nn.ReLU6: "relu6", nn.LeakyReLU: "leaky_relu", nn.ELU: "elu", nn.SELU: "selu",
     nn.GELU: "gelu", nn.SiLU: "silu", nn.Sigmoid: "sigmoid", nn.Tanh: "tanh",
     nn.Softmax: "softmax", nn.LogSoftmax: "log_softmax", nn.Hardsigmoid: "hard_sigmoid",
+    nn.LogSigmoid: "log_sigmoid",
     nn.Identity: "linear",
 }
 

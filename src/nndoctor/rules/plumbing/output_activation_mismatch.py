@@ -23,6 +23,13 @@ SCORE_ACTIVATIONS = {None, "linear", "relu", "relu6", "leaky_relu", "elu", "selu
 FAR_BELOW_BASELINE = 0.25  # softmax + binary loss: an error when the model trails a simple baseline this far
 OUT_OF_REACH = 0.1  # share of regression targets outside the output's range: flagged ...
 FAR_OUT_OF_REACH = 0.25  # ... an error from this share (or when the copy learns nothing)
+# one unit into a loss that applies sigmoid itself: heads whose outputs stay on one side of 0
+AT_MOST_ZERO = {"log_sigmoid"}  # sigmoid(output) <= 0.5: no sample is ever predicted positive
+AT_LEAST_ZERO = {"relu", "relu6", "softplus", "exponential"}  # sigmoid(output) >= 0.5
+EDGE = 1e-2  # a trained output this close to a bound sits on it (log-sigmoid of a score above 4.6)
+MIN_PILE = 3  # trained outputs on the bound: a head's bound is a pile, a logit model's 0 a crossing
+MIN_SPREAD = 0.5  # ... while others lie this far from it (a copy that learned nothing sits in one spot)
+MIN_SHARE = 0.05  # the class the bound shuts out is not rare
 
 
 class OutputActivationMismatch(Rule):
@@ -52,8 +59,27 @@ class OutputActivationMismatch(Rule):
     sees, so the mismatch outranks "undertrained" at 0.9); warnings when both learn anyway. Keras's TensorFlow
     backend repairs softmax/sigmoid + `from_logits=True` inside `fit` (it takes the values
     before the activation, and warns): there it is a warning of confidence 0.5 (harmless on that
-    backend, a bug on the others). A sigmoid applied as a
-    function in a torch `forward()` cannot be told from raw scores and is not detected.
+    backend, a bug on the others).
+
+    One output unit fed to a loss that applies sigmoid itself (`nn.BCEWithLogitsLoss`, Keras
+    binary cross-entropy with `from_logits=True`) must be free to take either sign. A
+    log-sigmoid head (outputs <= 0: the sigmoid of the output never exceeds 0.5, so no sample
+    is ever predicted positive) or a ReLU-like head (ReLU, ReLU6, softplus, exponential:
+    outputs >= 0, the sigmoid never below 0.5) is flagged, with the loss floor the bound sets
+    (the shut-out class's share times ln 2). A function applied in a torch `forward()`
+    (`F.logsigmoid`, `torch.sigmoid`, `F.relu`) is invisible to the layers and is read from
+    the outputs: every output of the model as given and of the trained copy on one side of 0
+    (or inside [0, 1], read as a sigmoid), at least 3 of the copy's outputs within 0.01 of the
+    bound (where training piles up the class the bound shuts out: log-sigmoid reaches -0.01 at
+    a score of 4.6) and others at least 0.5 away from it, and the shut-out class at least 5% of
+    the training labels. A logit model meets this by chance only if its outputs crowd up to 0
+    from one side without ever crossing it; one that learned nothing sits in one spot and is not
+    read as a head (measured on two moons: the faulty copy has 38% of its outputs within 0.001
+    of 0, its healthy twin none within 0.01). No experiment confirms the reading (it would
+    retrain with the head undone): found in the outputs, it is an error of confidence 0.85, not
+    0.95. Log-softmax outputs into `nn.CrossEntropyLoss` are not flagged: softmax does not
+    change under a shift, so log-softmax scores are as good as raw scores. A sigmoid applied
+    in `forward()` whose copy does not pile up at 0 or 1 (a crawling run) is not detected.
 
     For regression, an output activation with a bounded range (sigmoid, softmax and
     hard-sigmoid: [0, 1]; tanh: [-1, 1]; ReLU and softplus: [0, inf)) is compared with the
@@ -65,21 +91,25 @@ class OutputActivationMismatch(Rule):
     Softmax over one value is always 1.0, and a categorical loss over one unit is always 0: the
     model cannot express a class, whatever it learns. Probabilities passed as logits are
     squashed twice: the loss can no longer reach 0 and its gradients shrink as the outputs
-    saturate, so training crawls or stalls. Raw scores read as probabilities are clipped to
-    [1e-7, 1 - 1e-7] (Keras) or rejected (torch), and `NLLLoss` on raw scores has no lower
-    bound.
+    saturate, so training crawls or stalls. A log-sigmoid head under a sigmoid loss caps every
+    probability at 0.5: the positives' loss cannot fall below ln 2, and predictions are all
+    negative while the loss still goes down (the negatives' part). Raw scores read as
+    probabilities are clipped to [1e-7, 1 - 1e-7] (Keras) or rejected (torch), and `NLLLoss` on
+    raw scores has no lower bound.
 
     ## Example
     ```python
     model = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 3), nn.Softmax(dim=1))
     loss = nn.CrossEntropyLoss()  # applies log-softmax again
+    def forward(self, x): return F.logsigmoid(self.score(x))  # with nn.BCEWithLogitsLoss: <= 0.5
     keras.layers.Dense(1, activation="softmax")  # always 1.0
     ```
 
     ## Fix
     Let exactly one of the two apply the activation: torch losses `CrossEntropyLoss` and
-    `BCEWithLogitsLoss` take raw scores (no final Softmax/Sigmoid module); in Keras match
-    `from_logits` to the output layer. For two classes use one sigmoid unit with binary
+    `BCEWithLogitsLoss` take raw scores (no final Softmax/Sigmoid/LogSigmoid module or
+    function; apply `F.logsigmoid` to the returned score where log-probabilities are wanted);
+    in Keras match `from_logits` to the output layer. For two classes use one sigmoid unit with binary
     cross-entropy, or one unit per class with softmax. Safe: the model keeps its capacity.
     For regression use a linear output, or scale the targets into the output's range.
     """
@@ -91,6 +121,10 @@ class OutputActivationMismatch(Rule):
     def check(self, ev: Evidence):
         act, source = output_activation(ev)
         units, loss, logits = ev.model.output_units, ev.model.loss_name, ev.model.loss_from_logits
+        if units == 1 and loss == "binary_crossentropy" and logits is True and act in (None, "linear"):
+            seen = _head_from_outputs(ev)
+            if seen is not None:
+                act, source = seen, "outputs"
         facts = {"output_units": units, "output_activation": act, "activation_seen_in": source,
                  "loss": loss_label(ev), "loss_from_logits": logits, **run_loss(ev),
                  "framework_error": framework_error(ev)}
@@ -201,6 +235,8 @@ class OutputActivationMismatch(Rule):
                 facts["progress_to_floor"] = progress
                 text += ("." if progress is None else f", {100 * progress:.0f}% of the way from the "
                          f"no-learning loss {ev.baseline_loss:.3f} to that floor.")
+        elif kind == "one-sided-scores-into-logits-loss":
+            text = _one_sided_text(ev, act, seen, label, facts)
         elif kind == "probabilities-into-nll":
             text = (f"The output layer applies {act}{seen}, and {label} expects log-probabilities: on "
                     "probabilities it computes -p[label], which lies between -1 and 0 and whose "
@@ -264,7 +300,52 @@ class OutputActivationMismatch(Rule):
         return self.finding("error", 0.95 if seen_in_model else 0.85, text, facts, fix, fix_code)
 
 
+def _one_sided_text(ev: Evidence, act, seen: str, label: str, facts: dict) -> str:
+    """A head whose outputs stay on one side of 0, under a loss that applies sigmoid itself."""
+    at_most = act in AT_MOST_ZERO
+    shut_out, k = ("positive", 1) if at_most else ("negative", 0)
+    share = _share(ev, k)
+    floor = share * math.log(2.0)
+    facts.update(output_bound="<= 0" if at_most else ">= 0", shut_out_class=k, loss_floor=floor)
+    text = (f"The output layer applies {act}{seen}, so every output is {'at most' if at_most else 'at least'} 0, "
+            f"and the loss {label} applies sigmoid itself: the sigmoid of such a value is "
+            f"{'at most' if at_most else 'at least'} 0.5, so no sample ever gets a probability "
+            f"{'above' if at_most else 'below'} 0.5 of being positive and every {shut_out} costs at least ln 2.")
+    span = facts["val_output_range"]
+    if span is not None:
+        text += f" Validation outputs run from {span[0]:.3g} to {span[1]:.3g}"
+    if ev.run is not None and ev.run.final_val_outputs is not None:
+        trained = _finite(ev.run.final_val_outputs)
+        if trained.size:
+            pinned = int(np.sum(np.abs(trained) <= EDGE))
+            facts.update(trained_output_range=[float(trained.min()), float(trained.max())],
+                         trained_outputs_at_bound=pinned)
+            text += ((", and " if span is not None else " Validation outputs run ") +
+                     f"after {ev.run.steps} training steps from {trained.min():.3g} to {trained.max():.3g}, "
+                     f"{pinned} of {trained.size} within {EDGE:g} of 0")
+            out = np.asarray(ev.run.final_val_outputs, dtype=np.float64).reshape(-1)
+            labels = ev.val.labels
+            if pinned and labels is not None and len(labels) == out.size:
+                mine = int(np.sum((np.abs(out) <= EDGE) & (np.asarray(labels) == k)))
+                facts["shut_out_class_at_bound"] = mine
+                text += f" ({mine} of them {shut_out}s, pushed against the bound)"
+    elif span is None:
+        return text
+    text += "."
+    recall = ev.trained_val.per_class_recall if ev.trained_val is not None else None
+    if recall and len(recall) > k and recall[k] is not None:
+        facts["trained_copy_recall_of_shut_out_class"] = recall[k]
+        text += f" The trained copy predicts {fmt_pct(recall[k])} of the validation {shut_out}s as {shut_out}."
+    if share:
+        text += (f" The loss cannot fall below {floor:.3f} ({fmt_pct(share)} {shut_out}s times ln 2)")
+        last = facts.get("last_epoch_loss")
+        text += f"; the recorded run's loss ends at {last:.3f}." if last is not None else "."
+    return text
+
+
 def _kind(ev: Evidence, act, units: int, loss: str, logits) -> str | None:
+    if units == 1 and loss == "binary_crossentropy" and logits is True and act in AT_MOST_ZERO | AT_LEAST_ZERO:
+        return "one-sided-scores-into-logits-loss"
     if act in ("softmax", "sigmoid"):
         if logits is True:
             return "probabilities-into-logits-loss"
@@ -280,6 +361,45 @@ def _kind(ev: Evidence, act, units: int, loss: str, logits) -> str | None:
     if logits is False and loss in PROBABILITY_LOSSES and _scores(ev, units):
         return "scores-into-probability-loss"
     return None
+
+
+def _head_from_outputs(ev: Evidence) -> str | None:
+    """The head a torch ``forward()`` applies as a function, read from one unit's outputs.
+
+    "log_sigmoid" when every output (as given and after the recorded run) is <= 0, "sigmoid"
+    when every one lies in [0, 1], "relu" when every one is >= 0; each only when the trained
+    copy piles `MIN_PILE` outputs within `EDGE` of the bound with others `MIN_SPREAD` away,
+    and the class the bound shuts out is not rare (see the rule's docstring).
+    """
+    if ev.run is None or ev.run.final_val_outputs is None:
+        return None
+    given, trained = (_finite(v) for v in (ev.given_val_outputs, ev.run.final_val_outputs))
+    if not trained.size:
+        return None
+    both = np.concatenate([given, trained])
+    low, high = float(both.min()), float(both.max())
+    at_zero, at_one = int(np.sum(np.abs(trained) <= EDGE)), int(np.sum(np.abs(trained - 1.0) <= EDGE))
+    spread = float(trained.max() - trained.min())
+    if spread < MIN_SPREAD:
+        return None
+    if high <= 0.0 and at_zero >= MIN_PILE and _share(ev, 1) >= MIN_SHARE:
+        return "log_sigmoid"
+    if low >= 0.0 and high <= 1.0 and max(at_zero, at_one) >= MIN_PILE:
+        return "sigmoid"
+    if low >= 0.0 and at_zero >= MIN_PILE and _share(ev, 0) >= MIN_SHARE:
+        return "relu"
+    return None
+
+
+def _finite(values) -> np.ndarray:
+    a = np.asarray(values, dtype=np.float64).reshape(-1)
+    return a[np.isfinite(a)]
+
+
+def _share(ev: Evidence, k: int) -> float:
+    """Class k's share of the training labels (0 when they are not two classes)."""
+    counts = ev.train.class_counts
+    return counts[k] / max(sum(counts), 1) if counts and len(counts) == 2 else 0.0
 
 
 def _single_label(ev: Evidence, units: int) -> bool:
@@ -343,6 +463,20 @@ def _fix(kind: str, ev: Evidence, act, source) -> tuple[str, str]:
         return (f"Remove the final {module}: {loss_label(ev)} applies {act} itself; apply torch.{act} only "
                 "where you read probabilities.",
                 f"model = nn.Sequential(*list(model.children())[:-1])  # without the final {module}")
+    if kind == "one-sided-scores-into-logits-loss":
+        where = ("apply F.logsigmoid to it where log-probabilities are wanted" if act in AT_MOST_ZERO
+                 else "apply torch.sigmoid to it where probabilities are wanted")
+        if ev.framework == "keras":
+            return (f"Drop the output activation ({act}) and keep from_logits=True, or use "
+                    "activation=\"sigmoid\" with from_logits=False.",
+                    'keras.layers.Dense(1)  # with keras.losses.BinaryCrossentropy(from_logits=True)')
+        if source == "outputs":
+            return (f"Return the raw score from forward(): {loss_label(ev)} applies sigmoid itself and "
+                    f"needs both signs; {where}.",
+                    "return self.out(h)  # in forward(), no " + act + "; log_p = F.logsigmoid(model(x))")
+        return (f"Remove the final {act} module: {loss_label(ev)} applies sigmoid itself and needs both "
+                f"signs; {where}.", "model = nn.Sequential(*list(model.children())[:-1])  # without the "
+                f"final {act}")
     if kind == "probabilities-into-nll":
         return ("Use nn.LogSoftmax(dim=1) as the last layer for nn.NLLLoss, or drop the Softmax and use "
                 "nn.CrossEntropyLoss.", "nn.LogSoftmax(dim=1)  # instead of nn.Softmax(dim=1), with nn.NLLLoss()")
