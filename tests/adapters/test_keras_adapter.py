@@ -249,3 +249,53 @@ def test_torch_backend_in_a_subprocess():
     done = subprocess.run([sys.executable, "-c", TORCH_BACKEND], env=env, capture_output=True,
                           text=True, timeout=120)
     assert done.returncode == 0 and done.stdout.strip().endswith("ok"), done.stderr[-3000:]
+
+
+def test_profile_lists_raw_tf_variables_keras_does_not_track():
+    """Raw trainable float tf.Variables on a trainable layer (as attributes, in lists, tuples and
+    nested dicts) are listed; add_weight, keras.Variable, trainable=False, integer variables and
+    anything in a layer frozen on purpose are not. The unfreeze copy trains them as weights;
+    every copy starts from the user's values, which stay as they were."""
+    tf = pytest.importorskip("tensorflow")
+    if keras.backend.backend() != "tensorflow":
+        pytest.skip("tf.Variable weights are a TensorFlow-backend habit")
+
+    class Raw(L.Layer):
+        def build(self, input_shape):
+            n = int(input_shape[-1])
+            self.kernel = tf.Variable(tf.random.normal((n, 2)))  # no op seed: each copy draws anew
+            self.extra = [tf.Variable(tf.zeros((2,)))]
+            self.nested = {"a": {"b": tf.Variable(tf.zeros((2,)))}, "pair": (tf.Variable(tf.zeros((2,))),)}
+            self.fixed = tf.Variable(tf.ones((2,)), trainable=False)
+            self.steps = tf.Variable(0)
+            self.tracked = self.add_weight(shape=(2,), initializer="zeros")
+            self.also_tracked = keras.Variable(np.zeros(2, dtype="float32"))
+
+        def call(self, x):
+            out = tf.matmul(x, self.kernel) + self.extra[0] + self.nested["a"]["b"] + self.nested["pair"][0]
+            return out * self.fixed + self.tracked + self.also_tracked
+
+    class Frozen(Raw):
+        pass
+
+    x, y = blobs(200)
+    frozen = Frozen(name="frozen")
+    model = keras.Sequential([keras.Input((2,)), frozen, Raw(name="raw")])
+    frozen.trainable = False
+    model.compile(loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                  optimizer=keras.optimizers.Adam(0.05))
+    adapter = adapter_for(model)
+    untracked = adapter.profile().extra["untracked_variables"]
+    assert [v["name"] for v in untracked] == ["raw.kernel", "raw.extra[0]", "raw.nested['a']['b']",
+                                              "raw.nested['pair'][0]"]
+    assert [v["params"] for v in untracked] == [4, 2, 2, 2]
+    raw = model.layers[1]
+    given = raw.kernel.numpy().copy()
+    names = sorted(vars(raw))
+    copy_ = adapter._clone(spec_for(x, y, epochs=1, batch_size=32))
+    assert np.array_equal(copy_.layers[1].kernel.numpy(), given)  # copies start from the user's values
+    plain = adapter.train_copy(spec_for(x, y, epochs=3, batch_size=32, record=False))
+    tracked = adapter.train_copy(spec_for(x, y, epochs=3, batch_size=32, record=False, unfreeze=True))
+    assert tracked.epoch_train_loss[-1] < plain.epoch_train_loss[-1] - 0.1
+    assert np.array_equal(raw.kernel.numpy(), given) and sorted(vars(raw)) == names
+    assert isinstance(raw.kernel, tf.Variable) and len(model.trainable_weights) == 2

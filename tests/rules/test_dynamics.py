@@ -15,11 +15,14 @@ COVERAGE = {
          P + "test_zero_learning_rate_is_parameters_not_updating",
          P + "test_optimizer_over_another_model_is_parameters_not_updating",
          P + "test_layers_in_a_plain_list_are_parameters_not_updating",
-         P + "test_a_train_step_that_never_applies_its_gradients_is_parameters_not_updating"],
+         P + "test_a_train_step_that_never_applies_its_gradients_is_parameters_not_updating",
+         P + "test_raw_tf_variables_in_a_custom_keras_layer_are_parameters_not_updating"],
         [P + "test_trainable_twin_is_not_flagged", P + "test_fine_tuned_head_is_not_flagged",
          P + "test_a_train_step_that_applies_its_gradients_is_not_flagged",
          P + "test_a_model_that_fits_its_data_exactly_is_not_flagged",
-         P + "test_layers_in_a_plain_list_are_parameters_not_updating"]),
+         P + "test_layers_in_a_plain_list_are_parameters_not_updating",
+         P + "test_a_custom_keras_layer_with_add_weight_is_not_flagged",
+         P + "test_a_custom_keras_layer_frozen_on_purpose_is_not_flagged"]),
     "exploding-gradients": (
         [P + "test_deep_net_with_large_init_has_exploding_gradients",
          P + "test_a_deep_net_trained_to_nan_is_exploding_gradients_when_clipping_fixes_a_fresh_copy",
@@ -463,3 +466,117 @@ def test_layers_in_a_plain_list_are_parameters_not_updating(framework, container
     else:
         assert not any(f.code == "GD006" for f in d.findings)
         assert not any(r["rule"] == "GD006" for r in d.ruled_out)
+
+
+def _custom_dense_model(weights: str, frozen: bool = False):
+    """Two custom dense layers (``hidden``: 16 ReLU units, ``out``: 3) whose kernel is an
+    attribute and whose bias sits in a dict. ``weights``: "tf.Variable" (raw variables, the
+    TF 2.x habit Keras 3 does not track) or "add_weight". ``frozen``: ``hidden`` is frozen on
+    purpose (trainable=False), then a trainable layer holds a fixed raw projection
+    (tf.Variable(trainable=False)) and a non-trainable add_weight scale, under a keras Dense head."""
+    import keras
+    import tensorflow as tf
+
+    class MyDense(keras.layers.Layer):
+        def __init__(self, units, activation=None, **kwargs):
+            super().__init__(**kwargs)
+            self.units, self.activation = units, keras.activations.get(activation)
+
+        def build(self, input_shape):
+            shape = (int(input_shape[-1]), self.units)
+            if weights == "tf.Variable":
+                limit = float(np.sqrt(6.0 / sum(shape)))
+                self.kernel = tf.Variable(tf.random.uniform(shape, -limit, limit, seed=1))
+                self.params = {"bias": tf.Variable(tf.zeros((self.units,)))}
+            else:
+                self.kernel = self.add_weight(shape=shape, initializer="glorot_uniform")
+                self.params = {"bias": self.add_weight(shape=(self.units,), initializer="zeros")}
+
+        def call(self, x):
+            return self.activation(tf.matmul(x, self.kernel) + self.params["bias"])
+
+        def get_config(self):
+            return {**super().get_config(), "units": self.units,
+                    "activation": keras.activations.serialize(self.activation)}
+
+    class FixedProjection(keras.layers.Layer):
+        def build(self, input_shape):
+            n = int(input_shape[-1])
+            self.projection = tf.Variable(tf.random.normal((n, n), seed=2) / n ** 0.5, trainable=False)
+            self.scale = self.add_weight(shape=(n,), initializer="ones", trainable=False)
+
+        def call(self, x):
+            return tf.matmul(x, self.projection) * self.scale
+
+    keras.utils.set_random_seed(0)
+    hidden = MyDense(16, activation="relu", name="hidden")
+    if frozen:
+        model = keras.Sequential([keras.Input((4,)), hidden, FixedProjection(name="fixed"),
+                                  keras.layers.Dense(3, name="out")])
+        hidden.trainable = False
+    else:
+        model = keras.Sequential([keras.Input((4,)), hidden, MyDense(3, name="out")])
+    model.compile(optimizer=keras.optimizers.Adam(1e-2),
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    return model
+
+
+def _layer_state(model):
+    """Each layer's attribute names and the values of the raw variables it holds."""
+    import tensorflow as tf
+    state = []
+    for layer in model.layers:
+        held = [layer.kernel] + list(layer.params.values()) if hasattr(layer, "params") else []
+        state.append((sorted(vars(layer)), [v.numpy().copy() for v in held if isinstance(v, tf.Variable)]))
+    return state
+
+
+def test_raw_tf_variables_in_a_custom_keras_layer_are_parameters_not_updating(framework):
+    """``self.kernel = tf.Variable(...)`` in build(): Keras 3 does not track it, so the model has
+    no trainable weight and fit() trains nothing. GD007 names the variables and trains a copy
+    with them made weights (unfreeze) to confirm."""
+    if framework == "torch":
+        pytest.skip("raw tf.Variables that Keras does not track are a Keras fault")
+    model = _custom_dense_model("tf.Variable")
+    assert not model.trainable_weights
+    before = _layer_state(model)
+    d = _diagnose(model, {})
+    assert d.primary_cause == "parameters-not-updating", [f.message for f in d.findings]
+    finding = d.primary
+    assert finding.code == "GD007" and finding.severity == "error"
+    assert finding.evidence["untracked_variables"] == ["hidden.kernel", "hidden.params['bias']",
+                                                       "out.kernel", "out.params['bias']"]
+    assert finding.evidence["untracked_params"] == 4 * 16 + 16 + 16 * 3 + 3
+    assert finding.evidence["trainable_params"] == 0
+    assert "unfreeze" in finding.confirmed_by
+    assert finding.evidence["tracked_score"] > finding.evidence["recorded_score"] + 0.2
+    assert "add_weight" in finding.fix
+    # the user's model is left as found: still untracked, same attributes, same values
+    assert not model.weights
+    after = _layer_state(model)
+    for (names, values), (names_after, values_after) in zip(before, after):
+        assert names == names_after
+        assert all(np.array_equal(a, b) for a, b in zip(values, values_after))
+
+
+def test_a_custom_keras_layer_with_add_weight_is_not_flagged(framework):
+    if framework == "torch":
+        pytest.skip("raw tf.Variables that Keras does not track are a Keras fault")
+    model = _custom_dense_model("add_weight")
+    d = _diagnose(model, {})
+    assert "parameters-not-updating" not in causes(d, ("error", "warning", "info"))
+    assert not any(f.code == "GD007" for f in d.findings)
+    assert not any(r["rule"] == "GD007" for r in d.ruled_out)
+
+
+def test_a_custom_keras_layer_frozen_on_purpose_is_not_flagged(framework):
+    """A layer set trainable=False holding raw tf.Variables, and a trainable layer with a fixed
+    raw projection made with trainable=False and a non-trainable add_weight scale: none of it is
+    meant to train, and the Dense head learns."""
+    if framework == "torch":
+        pytest.skip("raw tf.Variables that Keras does not track are a Keras fault")
+    model = _custom_dense_model("tf.Variable", frozen=True)
+    d = _diagnose(model, {})
+    assert not any(f.code == "GD007" for f in d.findings), [f.message for f in d.findings]
+    assert not any(r["rule"] == "GD007" for r in d.ruled_out)
+    assert not model.layers[0].trainable
