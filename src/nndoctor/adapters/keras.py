@@ -13,7 +13,7 @@ import random
 import re
 import sys
 import time
-from contextlib import contextmanager, nullcontext, suppress
+from contextlib import contextmanager, nullcontext
 
 import keras
 import numpy as np
@@ -26,6 +26,7 @@ from ..evidence.model import EXACT_ACCURACY, LayerInfo, ModelProfile
 from ..evidence.run import RunRecord
 from ._base import (Adapter, TrainSpec, divergence_watch, probe_snapshot, scheduled_lr, score, standard_init,
                     stop_reason, update_ratio)
+from .keras_untracked import copy_untracked, track_untracked, untracked_summary, untracked_variables
 
 ALIASES = {"mean_squared_error": "mse", "mean_absolute_error": "mae", "huber_loss": "huber",
            "logcosh": "log_cosh", "mean_squared_logarithmic_error": "msle"}
@@ -184,149 +185,6 @@ def _kernels(named_layers) -> list[tuple[str, object]]:
         weights = [w for w in layer.trainable_weights if len(w.shape) > 1]
         named.extend((name if len(weights) == 1 else f"{name}/{w.name}", w) for w in weights)
     return named
-
-
-def _raw_variable(value) -> bool:
-    """A trainable floating-point variable of the backend itself, not a Keras one: a
-    ``tf.Variable`` (TensorFlow), a ``torch.nn.Parameter`` (torch). Keras 3 tracks only
-    ``keras.Variable`` (``add_weight``), so a layer never lists these among its weights.
-    Frameworks that are not loaded are not imported to look."""
-    classes = []
-    tf = sys.modules.get("tensorflow")
-    if tf is not None and hasattr(tf, "Variable"):
-        classes.append(tf.Variable)
-    torch = sys.modules.get("torch")
-    if torch is not None and hasattr(torch, "nn"):
-        classes.append(torch.nn.Parameter)
-    if not classes or isinstance(value, keras.Variable) or not isinstance(value, tuple(classes)):
-        return False
-    dtype = getattr(value, "dtype", None)
-    floating = getattr(dtype, "is_floating", None)  # tf.DType
-    if floating is None:
-        floating = getattr(dtype, "is_floating_point", False)  # torch.dtype
-    trainable = getattr(value, "trainable", getattr(value, "requires_grad", False))
-    return bool(floating) and bool(trainable)
-
-
-def _held_variables(value, path: str, depth: int = 3):
-    """(path, container, key, variable) for every raw variable in ``value`` and in the lists,
-    tuples and dicts it holds (``depth`` levels); ``container[key]`` is where it sits."""
-    items = (list(value.items()) if isinstance(value, dict)
-             else list(enumerate(value)) if isinstance(value, (list, tuple)) else [])
-    for key, item in items:
-        where = f"{path}[{key!r}]" if isinstance(value, dict) else f"{path}[{key}]"
-        if _raw_variable(item):
-            yield where, value, key, item
-        elif depth > 1:
-            yield from _held_variables(item, where, depth - 1)
-
-
-def _untracked_variables(model) -> list[tuple[str, object, object, object, object]]:
-    """Raw variables (`_raw_variable`) a trainable layer of the model holds as attributes, or in
-    lists, tuples and dicts on it, that are not among the model's or the layer's weights:
-    (``layer.attribute`` path, layer, container, key, variable), where ``container[key]`` is
-    the variable (the container is the layer, with the attribute name as key, for an attribute).
-    A layer that cannot be inspected is skipped. Nothing on the model is changed."""
-    try:
-        layers = list(model._flatten_layers(include_self=True, recursive=True))
-    except Exception:  # noqa: BLE001 - private API: fall back to the leaf layers
-        layers = [model] + _flat_layers(model)
-    tracked, seen, found = set(), set(), []
-
-    def track(variables):
-        for v in variables:
-            tracked.update({id(v), id(getattr(v, "_value", None)), id(getattr(v, "value", None))})
-
-    with suppress(Exception):  # an odd model's weights: each layer's own still count below
-        track(model.weights)
-    for layer in layers:
-        try:
-            if not layer.trainable:  # frozen on purpose: nothing in it is meant to train
-                continue
-            track(layer.weights)
-            attributes = list(vars(layer).items())
-            params = getattr(layer, "_parameters", None)  # torch backend: a raw Parameter sits here
-            if isinstance(params, dict):
-                attributes += [(k, p) for k, p in params.items() if k not in vars(layer)]
-            # TF's own bookkeeping (``_self_...``) repeats the attributes: skipped
-            attributes = [(a, v) for a, v in attributes if not a.startswith(("__", "_self_"))]
-            candidates = [(a, layer, a, v) for a, v in attributes if _raw_variable(v)]  # named first
-            for attr, value in attributes:
-                if isinstance(value, (list, tuple, dict)):
-                    candidates.extend(_held_variables(value, attr))
-            for path, container, key, variable in candidates:
-                if id(variable) not in tracked and id(variable) not in seen:
-                    seen.add(id(variable))
-                    found.append((f"{layer.name}.{path}", layer, container, key, variable))
-        except Exception:  # noqa: BLE001, S112 - an odd layer is skipped, never a crash
-            continue
-    return found
-
-
-def _untracked_summary(model) -> list[dict]:
-    """What `_untracked_variables` finds, as plain values: name, shape and parameter count."""
-    try:
-        out = []
-        for name, *_, variable in _untracked_variables(model):
-            shape = [int(d) for d in tuple(variable.shape)]
-            out.append({"name": name, "shape": shape, "params": int(np.prod(shape))})
-        return out
-    except Exception:  # noqa: BLE001 - introspection must never end the diagnosis
-        return []
-
-
-def _track_untracked(model) -> int:
-    """On a copy: give every untracked raw variable to its layer as a weight (``add_weight``,
-    starting from its value) in its place, so that ``fit`` trains it. Returns how many."""
-    done = 0
-    try:
-        found = _untracked_variables(model)
-    except Exception:  # noqa: BLE001 - a model that cannot be inspected trains as it is
-        return 0
-    for _, layer, container, key, variable in found:
-        if isinstance(container, tuple):  # cannot be put back in its place: stays untracked
-            continue
-        tracker = getattr(layer, "_tracker", None)
-        locked = bool(getattr(tracker, "locked", False))
-        try:
-            if locked:
-                tracker.unlock()  # Keras locks a built layer's state (its own _untrack_variable does this)
-            value = np.asarray(variable.detach().cpu().numpy() if hasattr(variable, "detach")
-                               else ops.convert_to_numpy(variable))
-            weight = layer.add_weight(shape=value.shape, initializer=keras.initializers.Constant(value),
-                                      dtype=str(value.dtype), trainable=True,
-                                      name=re.sub(r"[^A-Za-z0-9_]", "_", str(key)))
-            if container is layer:
-                setattr(layer, key, weight)
-            else:
-                container[key] = weight
-            done += 1
-        except Exception:  # noqa: BLE001, S112 - a variable that cannot be replaced stays as it is
-            continue
-        finally:
-            if locked:
-                tracker.lock()
-    return done
-
-
-def _copy_untracked(model, clone) -> None:
-    """The copy's untracked raw variables take the user's values (``set_weights`` leaves them
-    out, so the copy would start from its own random ones); paired in order, by shape."""
-    try:
-        given, copied = _untracked_variables(model), _untracked_variables(clone)
-        if len(given) != len(copied):
-            return
-        for (*_, source), (*_, target) in zip(given, copied):
-            if source is target or tuple(source.shape) != tuple(target.shape):
-                continue
-            if hasattr(target, "assign"):
-                target.assign(ops.convert_to_numpy(source))
-            else:  # a torch Parameter
-                import torch
-                with torch.no_grad():
-                    target.copy_(source.detach())
-    except Exception:  # noqa: BLE001 - the copy keeps its own values; never a crash
-        return
 
 
 def _as_input(a):
@@ -548,7 +406,7 @@ class KerasAdapter(Adapter):
                    "custom_train_step": _custom_train_step(self.model),
                    "loss_reduction": getattr(self.loss_fn, "reduction", None),
                    # raw tf.Variables (not add_weight) on layers: Keras never trains them
-                   "untracked_variables": _untracked_summary(self.model)},
+                   "untracked_variables": untracked_summary(self.model)},
         )
         return self._profile
 
@@ -636,7 +494,7 @@ class KerasAdapter(Adapter):
             if spec.unfreeze:  # and the raw variables Keras does not track, made weights
                 for layer in [clone] + _flat_layers(clone):
                     layer.trainable = True
-                _track_untracked(clone)
+                track_untracked(clone)
             clone.compile(loss=self.loss_fn, optimizer=self.opt_cls.from_config(config))
             return self._train(clone, spec, lr)
 
@@ -650,11 +508,11 @@ class KerasAdapter(Adapter):
             clone = _copy_architecture(self.model)
             untracked = self.profile().extra.get("untracked_variables")
             if len(clone.weights) != len(self.model.weights) or (  # a subclassed model built lazily
-                    untracked and len(_untracked_variables(clone)) < len(untracked)):
+                    untracked and len(untracked_variables(clone)) < len(untracked)):
                 clone(_as_input(spec.x[:1]), training=False)
             load_weights(clone, self.model.get_weights())
             if untracked:
-                _copy_untracked(self.model, clone)
+                copy_untracked(self.model, clone)
         except Exception as exc:
             raise TypeError(
                 "nndoctor trains copies of the model, and Keras could not copy this one "
