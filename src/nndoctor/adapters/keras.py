@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import inspect
+import logging
 import math
 import random
 import re
@@ -200,6 +201,9 @@ class _GraphCall:
     ~0.6 ms, after one trace of ~60 ms. Other backends, and a model or loss that does not trace
     (a layer that needs eager values), keep the eager call: the first failure of the graph
     falls back to it for good, and a genuine error is raised again by the eager call.
+
+    Every copy traces its own function from the same code, which TensorFlow reports as "frequent
+    retracing"; that warning is kept out of the user's log while the graph runs.
     """
 
     def __init__(self, fn):
@@ -210,13 +214,22 @@ class _GraphCall:
 
     def __call__(self, *args):
         if self.graph is not None:
+            logger = logging.getLogger("tensorflow")
+            logger.addFilter(_not_retracing)
             try:
                 return self.graph(*args)
             except Exception:  # noqa: BLE001 - the eager call decides: a genuine error raises here
                 value = self.eager(*args)
                 self.graph = None  # the graph failed where the eager call works
                 return value
+            finally:
+                logger.removeFilter(_not_retracing)
         return self.eager(*args)
+
+
+def _not_retracing(record: logging.LogRecord) -> bool:
+    """A log filter: drops TensorFlow's "triggered tf.function retracing" warning."""
+    return "triggered tf.function retracing" not in record.getMessage()
 
 
 def _no_grad():
